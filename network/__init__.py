@@ -1,0 +1,37 @@
+"""AdExp point-neuron networks on brian2, in the original project's API.
+
+Usage follows the original ``neural_network_dynamics`` project (``import network as
+ntwk``)::
+
+    NTWK = ntwk.build.populations(Model, ['Exc', 'Inh'], AFFERENT_POPULATIONS=['AffExc'],
+                                  with_raster=True, with_Vm=4)
+    ntwk.build.recurrent_connections(NTWK, SEED=5)
+    ntwk.stim.construct_feedforward_input(NTWK, 'Exc', 'AffExc', t_array, rate, SEED=32)
+    ntwk.build.initialize_to_rest(NTWK)
+    ntwk.collect_and_run(NTWK)
+    ntwk.recording.write_as_hdf5(NTWK, filename='data.h5')
+
+Submodules: :mod:`~network.model` (the Model dict grammar), :mod:`~network.build`,
+:mod:`~network.connectivity`, :mod:`~network.stim`, :mod:`~network.run`,
+:mod:`~network.recording`, :mod:`~network.hdf5`, :mod:`~network.plots`,
+:mod:`~network.analysis`, :mod:`~network.examples`.
+"""
+
+from importlib.metadata import PackageNotFoundError, version as _version
+
+from numpy import arange
+
+from . import analysis, build, connectivity, hdf5, model, plots, recording, stim
+from .errors import ModelKeyError, ModelValueError, NetworkError, RecordingError
+from .run import collect_and_run, set_code_target
+
+try:
+    __version__ = _version("neural-network-dynamics")
+except PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0+unknown"
+
+__all__ = [
+    "arange", "build", "stim", "collect_and_run", "set_code_target", "recording", "plots",
+    "analysis", "connectivity", "model", "hdf5",
+    "NetworkError", "ModelKeyError", "ModelValueError", "RecordingError",
+]

@@ -1,0 +1,27 @@
+"""Exception types of the ``network`` package.
+
+Every error the package raises on bad input is one of these, so that scripts can
+catch ``network.NetworkError`` and nothing else.  Messages name the offending key,
+population, value or file and say how to fix it.
+"""
+
+__all__ = ["NetworkError", "ModelKeyError", "ModelValueError", "RecordingError"]
+
+
+class NetworkError(Exception):
+    """Base class of every error raised by the ``network`` package."""
+
+
+class ModelKeyError(NetworkError, KeyError):
+    """A Model key (or population name) is missing, misspelt or unknown."""
+
+    def __str__(self):  # KeyError quotes its message; keep it readable
+        return str(self.args[0]) if self.args else ""
+
+
+class ModelValueError(NetworkError, ValueError):
+    """A Model value (or a function argument) is out of its valid range or has the wrong unit/shape."""
+
+
+class RecordingError(NetworkError, OSError):
+    """An HDF5 file cannot be written, read or does not have the toolkit's layout."""

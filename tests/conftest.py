@@ -1,0 +1,40 @@
+"""Shared test configuration: headless matplotlib, brian2 targets, small Model factories."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def numpy_target():
+    """Small single-cell networks: brian2's numpy target (nothing to compile)."""
+    import network
+
+    network.set_code_target("numpy")
+    yield
+    network.set_code_target("runtime")
+
+
+@pytest.fixture
+def cell_model():
+    """Factory of a one-population Model (seed units), LIF by default.
+
+    Cell parameters are given without prefix (``Iinj=...``); other keyword
+    arguments are Model keys as they are (``Q_Aff_Cell=...``).
+    """
+
+    def make(N=1, tstop=200.0, dt=0.01, **cell):
+        params = dict(Gl=10.0, Cm=200.0, Trefrac=5.0, El=-70.0, Vthre=-50.0, Vreset=-70.0,
+                      deltaV=0.0, a=0.0, b=0.0, tauw=1e9)
+        from network.model import CELL_PARAMETERS, OPTIONAL_CELL_PARAMETERS
+
+        cell_keys = set(CELL_PARAMETERS) | set(OPTIONAL_CELL_PARAMETERS)
+        params.update({k: v for k, v in cell.items() if k in cell_keys})
+        Model = {"N_Cell": N, "dt": dt, "tstop": tstop, "SEED": 1}
+        Model.update({f"Cell_{k}": v for k, v in params.items()})
+        Model.update({k: v for k, v in cell.items() if k not in cell_keys})  # network keys
+        return Model
+
+    return make

@@ -1,0 +1,239 @@
+"""Figures of network.plots on a synthetic data dict with the layout of a real run."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.collections import LineCollection  # noqa: E402
+from matplotlib.image import AxesImage  # noqa: E402
+from scipy.signal import lfilter  # noqa: E402
+
+from network import plots  # noqa: E402
+from network.errors import ModelKeyError, ModelValueError, RecordingError  # noqa: E402
+
+
+def _ou_noise(rng, shape, dt, tau):
+    """Unit-variance Ornstein-Uhlenbeck noise of correlation time ``tau`` (ms) along the last axis."""
+    a = np.exp(-dt / tau)
+    white = rng.standard_normal(shape) * np.sqrt(1 - a**2)
+    white[..., 0] = rng.standard_normal(shape[:-1])
+    return lfilter([1.0], [1.0, -a], white, axis=-1)
+
+
+def make_data(N_exc=400, N_inh=100, N_aff=100, tstop=600.0, dt=0.1, seed=0):
+    """A data dict like the one of an Exc/Inh network driven by ``AffExc``.
+
+    Rasters are inhomogeneous Poisson processes following the afferent rate;
+    recorded cells are leaky integrate-and-fire neurons driven by noisy
+    conductances, whose spikes replace those of the same neurons in the raster.
+    """
+    rng = np.random.default_rng(seed)
+    n_t = int(round(tstop / dt))
+    t = np.arange(n_t) * dt
+    aff = 4.0 + 3.0 * (1 - np.cos(2 * np.pi * t / tstop))
+    sizes = {"Exc": N_exc, "Inh": N_inh}
+    rates = {"Exc": 1.0 + 0.8 * aff, "Inh": 3.0 + 2.5 * aff}
+    data = {
+        "Model": {"N_Exc": N_exc, "N_Inh": N_inh, "dt": dt, "tstop": tstop, "Ee": 0.0, "Ei": -80.0},
+        "POPULATIONS": ["Exc", "Inh"],
+        "AFFERENT_POPULATIONS": ["AffExc"],
+        "dt": dt,
+        "tstop": tstop,
+        "t_array": t,
+        "N_AffExc": N_aff,
+        "Rate_AffExc_Exc": aff.copy(),
+        "Rate_AffExc_Inh": aff.copy(),
+        "units": {"dt": "ms", "tstop": "ms", "t_array": "ms"},
+    }
+    for pop, n in sizes.items():
+        n_rec = 3 if pop == "Exc" else 2
+        # recorded cells: conductance-based LIF, Euler steps, vectorised over cells
+        ge = np.abs(5.0 * (0.7 + 0.06 * aff) + 3.0 * _ou_noise(rng, (n_rec, n_t), dt, 5.0))
+        gi = np.abs(10.0 + 4.0 * _ou_noise(rng, (n_rec, n_t), dt, 5.0))
+        V = np.empty((n_rec, n_t))
+        v = np.full(n_rec, -65.0)
+        refractory = np.zeros(n_rec)
+        rec_spikes = []
+        for k in range(n_t):
+            V[:, k] = v
+            dv = (10.0 * (-70.0 - v) + ge[:, k] * (0.0 - v) + gi[:, k] * (-80.0 - v)) / 200.0
+            v = np.where(refractory > 0, -65.0, v + dt * dv)
+            refractory -= dt
+            fired = v > -50.0
+            rec_spikes += [(t[k], c) for c in np.flatnonzero(fired)]
+            v[fired] = -65.0
+            refractory[fired] = 5.0
+        # other neurons: inhomogeneous Poisson (Bernoulli per time step)
+        spiking = rng.random((n, n_t)) < rates[pop] * dt * 1e-3
+        spiking[:n_rec] = False
+        i, k = np.nonzero(spiking)
+        ts = np.concatenate([t[k], [s[0] for s in rec_spikes]])
+        idx = np.concatenate([i, [s[1] for s in rec_spikes]]).astype(np.int64)
+        order = np.argsort(ts, kind="stable")
+        data[f"N_{pop}"] = n
+        data[f"tRASTER_{pop}"], data[f"iRASTER_{pop}"] = ts[order], idx[order]
+        steps = np.round(ts / dt).astype(np.int64)
+        data[f"POP_ACT_{pop}"] = np.bincount(steps, minlength=n_t) / n / (dt * 1e-3)
+        data[f"VMS_{pop}"] = V
+        data[f"VMS_{pop}_indices"] = np.arange(n_rec, dtype=np.int64)
+        data[f"GSYN_Exc_{pop}"], data[f"GSYN_Inh_{pop}"] = ge, gi
+        data[f"ISYNe_{pop}"], data[f"ISYNi_{pop}"] = ge * (0.0 - V), gi * (-80.0 - V)
+        data["units"].update({f"tRASTER_{pop}": "ms", f"iRASTER_{pop}": "1", f"POP_ACT_{pop}": "Hz",
+                              f"VMS_{pop}": "mV", f"GSYN_Exc_{pop}": "nS", f"GSYN_Inh_{pop}": "nS",
+                              f"ISYNe_{pop}": "pA", f"ISYNi_{pop}": "pA"})
+    return data
+
+
+@pytest.fixture(scope="module")
+def data():
+    return make_data()
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def _raster_points(ax):
+    return {line.get_label(): (np.asarray(line.get_xdata()), np.asarray(line.get_ydata()))
+            for line in ax.get_lines() if not line.get_label().startswith("_")}
+
+
+def test_activity_plots_structure_and_png(data, tmp_path):
+    fig, AX = plots.activity_plots(data, smooth_ms=5.0)
+    labels = [ax.get_label() for ax in AX]
+    assert labels == ["input", "raster", "Vm_Exc", "Vm_Inh", "pop_act"]
+    assert len(fig.axes) == 5
+    # shared time axis, labelled once at the bottom
+    for ax in AX[1:]:
+        assert AX[0].get_shared_x_axes().joined(AX[0], ax)
+    assert AX[-1].get_xlabel() == "time (ms)"
+    assert all(ax.get_xlabel() == "" for ax in AX[:-1])
+    assert AX[0].get_ylabel() == "input (Hz)"
+    assert AX[2].get_ylabel() == AX[3].get_ylabel() == "$V_m$ (mV)"
+    assert AX[4].get_ylabel().startswith("rate (Hz)")
+    # the raster shows every spike (500 neurons < max_neurons) at its time and row
+    points = _raster_points(AX[1])
+    assert set(points) == {"Exc", "Inh"}
+    np.testing.assert_array_equal(points["Exc"][0], data["tRASTER_Exc"])
+    np.testing.assert_array_equal(points["Exc"][1], data["iRASTER_Exc"])
+    np.testing.assert_array_equal(points["Inh"][1], data["N_Exc"] + data["iRASTER_Inh"])
+    assert AX[1].get_ylim() == (-0.5, data["N_Exc"] + data["N_Inh"] - 0.5)
+    # colours: Exc green, Inh red, afferent grey
+    exc, inh = (AX[1].get_lines()[k].get_color() for k in range(2))
+    assert (exc, inh) == (plots.EXC_COLOR, plots.INH_COLOR)
+    assert AX[0].get_lines()[0].get_color() == plots.AFFERENT_COLOR
+    # identical AffExc waveforms onto Exc and Inh share a single line
+    assert len(AX[0].get_lines()) == 1
+    assert "Exc, Inh" in AX[0].get_lines()[0].get_label()
+    path = tmp_path / "activity.png"
+    fig.savefig(path)
+    assert path.stat().st_size > 10_000
+
+
+def test_raster_subsamples_large_populations(data):
+    ax = plots.raster_plot(data, max_neurons=100)
+    points = _raster_points(ax)
+    # 400 Exc and 100 Inh neurons in 100 rows: 12 rows each (100 // 8), then the
+    # 76 left in proportion to the remaining 388 and 88 neurons: 61 and 14 more
+    for pop, n_shown, offset in (("Exc", 73, 0), ("Inh", 26, 73)):
+        keep = data[f"iRASTER_{pop}"] < n_shown
+        np.testing.assert_array_equal(points[pop][0], data[f"tRASTER_{pop}"][keep])
+        np.testing.assert_array_equal(points[pop][1], offset + data[f"iRASTER_{pop}"][keep])
+    assert ax.get_ylim() == (-0.5, 98.5)
+    labels = [label.get_text() for label in ax.get_yticklabels()]
+    assert labels == ["Exc\n(73/400)", "Inh\n(26/100)"]
+
+
+def test_tzoom_restricts_every_panel(data):
+    fig, AX = plots.activity_plots(data, tzoom=(100.0, 200.0), Vm_traces=1)
+    assert AX[-1].get_xlim() == (100.0, 200.0)
+    points = _raster_points(AX[1])
+    t = data["tRASTER_Exc"]
+    assert points["Exc"][0].size == np.count_nonzero((t >= 100.0) & (t < 200.0))
+    vm_lines = AX[2].get_lines()
+    assert len(vm_lines) == 1
+    assert vm_lines[0].get_xdata().min() >= 100.0 and vm_lines[0].get_xdata().max() <= 200.0
+
+
+def test_vm_plot_draws_spikes_of_recorded_cells(data):
+    ax = plots.vm_plot(data, "Exc", n_traces=2, spike_peak=10.0)
+    assert len(ax.get_lines()) == 2
+    bars = [c for c in ax.collections if isinstance(c, LineCollection)]
+    assert len(bars) == 1
+    segments = bars[0].get_segments()
+    i, t = data["iRASTER_Exc"], data["tRASTER_Exc"]
+    expected = np.sort(t[i < 2])
+    assert len(segments) == expected.size > 0
+    np.testing.assert_array_equal(np.sort([s[0, 0] for s in segments]), expected)
+    # each bar goes from the subthreshold Vm (below -50 mV) up to the peak
+    assert all(s[0, 1] <= -50.0 and s[1, 1] == 10.0 for s in segments)
+
+
+def test_pop_act_plot_smoothing_preserves_mean(data):
+    raw = plots.pop_act_plot(data, "Exc")
+    smoothed = plots.pop_act_plot(data, "Exc", smooth_ms=10.0)
+    y_raw = raw.get_lines()[0].get_ydata()
+    y_smooth = smoothed.get_lines()[0].get_ydata()
+    np.testing.assert_array_equal(y_raw, data["POP_ACT_Exc"])
+    assert np.isclose(y_smooth.mean(), y_raw.mean(), rtol=1e-3)
+    assert y_smooth.std() < 0.2 * y_raw.std()
+
+
+def test_connectivity_matrix_plot(tmp_path):
+    rng = np.random.default_rng(1)
+    N_pre, N_post, p = 2000, 1500, 0.05
+    # block structure: the first half of the presynaptic cells connect with 4 p
+    n_syn = rng.binomial(N_pre * N_post, p)
+    flat = rng.choice(N_pre * N_post, size=n_syn, replace=False)
+    i, j = flat // N_post, flat % N_post
+    extra = rng.random(i.size) < 0.5
+    i2 = np.concatenate([i, i[extra] % (N_pre // 2), i[extra] % (N_pre // 2), i[extra] % (N_pre // 2)])
+    j2 = np.concatenate([j, j[extra], j[extra], j[extra]])
+    ax = plots.connectivity_matrix_plot(i2, j2, N_pre, N_post, max_pixels=100)
+    images = [a for a in ax.get_children() if isinstance(a, AxesImage)]
+    assert len(images) == 1
+    image = np.asarray(images[0].get_array())
+    assert image.shape == (100, 100)
+    assert np.isclose(image.sum() * (N_pre / 100) * (N_post / 100), i2.size)
+    assert np.isclose(image[:50].mean(), 4 * p, rtol=0.05)
+    assert np.isclose(image[50:].mean(), p, rtol=0.05)
+    assert ax.get_xlabel() == "postsynaptic neuron" and ax.get_ylabel() == "presynaptic neuron"
+    ax.figure.savefig(tmp_path / "conn.png")
+    # small matrices are shown unbinned: the adjacency matrix itself
+    ax = plots.connectivity_matrix_plot([0, 2, 2], [1, 0, 0], 3, 2)
+    image = np.asarray([a for a in ax.get_children() if isinstance(a, AxesImage)][0].get_array())
+    np.testing.assert_array_equal(image, [[0, 1], [0, 0], [2, 0]])
+
+
+def test_missing_data_and_bad_arguments(data):
+    partial = {k: v for k, v in data.items() if not k.startswith(("VMS_", "Rate_"))}
+    fig, AX = plots.activity_plots(partial)
+    assert [ax.get_label() for ax in AX] == ["raster", "pop_act"]
+    with pytest.raises(RecordingError, match="VMS_Exc"):
+        plots.vm_plot(partial, "Exc")
+    with pytest.raises(RecordingError, match="Rate_"):
+        plots.input_rate_plot(partial)
+    with pytest.raises(ModelKeyError, match="'Foo'"):
+        plots.activity_plots(data, pop_key="Foo")
+    with pytest.raises(ModelValueError, match="tzoom"):
+        plots.raster_plot(data, tzoom=(700.0, 800.0))
+    # without N_<pop> the raster spans the recorded indices
+    no_size = {k: v for k, v in data.items() if k != "N_Inh"}
+    ax = plots.raster_plot(no_size)
+    assert ax.get_ylim() == (-0.5, data["N_Exc"] + data["iRASTER_Inh"].max() + 0.5)
+    empty = {"dt": 0.1, "tstop": 10.0, "POPULATIONS": ["Exc"]}
+    with pytest.raises(RecordingError, match="nothing to plot"):
+        plots.activity_plots(empty)
+
+
+def test_population_colors():
+    colors = plots.population_colors({"POPULATIONS": ["L23Exc", "PV", "SST", "Inh"],
+                                      "AFFERENT_POPULATIONS": ["AffExc", "AffInh"]})
+    assert colors["L23Exc"] == plots.EXC_COLOR and colors["Inh"] == plots.INH_COLOR
+    assert colors["AffExc"] == plots.AFFERENT_COLOR
+    assert len({colors[p] for p in ("L23Exc", "PV", "SST", "Inh", "AffExc", "AffInh")}) == 6
