@@ -275,7 +275,7 @@ def connect(NTWK, pre, post, i, j, weights=None, delays=None, release_probabilit
         weights = np.asarray(weights, dtype=np.float64)
         if weights.shape not in ((), i.shape) or np.any(~np.isfinite(weights)) or np.any(weights < 0):
             raise ModelValueError(f"weights for {pre}->{post} must be finite, >= 0 (nS), one per synapse.")
-        model, increment = "w : siemens (constant)", "w"
+        model, increment = "wsyn : siemens (constant)", "wsyn"
     on_pre = f"Gsyn_{pre}_post += {increment}"
     if release_probability is not None:
         if not 0 <= release_probability <= 1:
@@ -286,7 +286,7 @@ def connect(NTWK, pre, post, i, j, weights=None, delays=None, release_probabilit
                     name=name or f"syn_{pre}_{post}")
     S.connect(i=i, j=j)
     if weights is not None:
-        S.w = weights * b2.nS
+        S.wsyn = weights * b2.nS
     if release_probability is not None:
         S.prelease = release_probability
     if delays is not None:

@@ -40,7 +40,7 @@ def _rate_on_grid(NTWK, t_array, rate_array, what):
     if bad.any():
         k = np.flatnonzero(bad)[0]
         raise ModelValueError(
-            f"{what}: rate_array[{k}] = {r[k]!r} Hz at t = {t[k]} ms; rates must be finite and >= 0."
+            f"{what}: rate_array[{k}] = {float(r[k])!r} Hz at t = {float(t[k]):g} ms; rates must be finite and >= 0."
         )
     dt, tstop = NTWK["dt"], NTWK["tstop"]
     n = int(round(tstop / dt))
@@ -171,7 +171,7 @@ def add_spikes(NTWK, target, afferent, indices, times):
         raise ModelValueError("add_spikes: indices and times must be 1-D arrays of equal length.")
     if idx.size and (idx.min() < 0 or idx.max() >= len(G) or t.min() < 0 or not np.all(np.isfinite(t))):
         raise ModelValueError(f"add_spikes: indices must be in [0, {len(G)}) and times finite and >= 0 ms.")
-    step = np.round(t / NTWK["dt"]).astype(np.int64)
+    step = np.floor((t + 1e-3 * NTWK["dt"]) / NTWK["dt"]).astype(np.int64)  # brian2's binning
     order = np.lexsort((step, idx))
     dup = (np.diff(idx[order]) == 0) & (np.diff(step[order]) == 0)
     if dup.any():

@@ -1,0 +1,125 @@
+"""Connectivity rules: exact in-degrees, binomial statistics, matrices, ring, Synapses."""
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+import network as ntwk
+from network import connectivity as conn
+
+
+@pytest.mark.parametrize("autapses", [True, False])
+def test_fixed_indegree_is_exact_and_without_duplicates(autapses):
+    N, p = 500, 0.1
+    i, j = conn.fixed_indegree(N, N, p, seed=1, autapses=autapses)
+    K = round(p * N)
+    assert np.all(np.bincount(j, minlength=N) == K)
+    pairs = i * N + j
+    assert len(np.unique(pairs)) == len(pairs)
+    if not autapses:
+        assert not np.any(i == j)
+    # presynaptic cells drawn uniformly: out-degrees ~ Binomial(N_post, K/N_pre) (5 sd)
+    out = np.bincount(i, minlength=N)
+    assert abs(out.mean() - K) < 1e-9
+    assert abs(out.std() - np.sqrt(N * (K / N) * (1 - K / N))) < 5 * np.sqrt(K / (2 * N)) + 1
+
+
+def test_fixed_indegree_small_blocks_and_seed():
+    a = conn.fixed_indegree(300, 200, 0.2, seed=3)
+    b = conn.fixed_indegree(300, 200, 0.2, seed=3)
+    c = conn.fixed_indegree(300, 200, 0.2, seed=4)
+    for x, y in zip(a, b):
+        np.testing.assert_array_equal(x, y)
+    assert not np.array_equal(a[0], c[0])
+    # the block size bounds memory without changing the law: still exact in-degree
+    i, j = conn._indegree_sampler(300, 200, 60, np.random.default_rng(0), True, block_bytes=8 * 300 * 7)
+    assert np.all(np.bincount(j) == 60)
+
+
+def test_bernoulli_count_and_uniformity():
+    N_pre, N_post, p = 400, 300, 0.05
+    i, j = conn.bernoulli(N_pre, N_post, p, seed=2)
+    n = N_pre * N_post
+    assert abs(len(i) - n * p) < 5 * np.sqrt(n * p * (1 - p))
+    assert len(np.unique(i * N_post + j)) == len(i)
+    # in-degrees binomial(N_pre, p): variance within 5 standard errors
+    indeg = np.bincount(j, minlength=N_post)
+    var = N_pre * p * (1 - p)
+    assert abs(indeg.var(ddof=1) - var) < 5 * var * np.sqrt(2 / (N_post - 1))
+    i2, j2 = conn.bernoulli(50, 50, 1.0, seed=0, autapses=False)
+    assert len(i2) == 50 * 49 and not np.any(i2 == j2)
+
+
+def test_from_matrix_dense_sparse_and_errors():
+    rng = np.random.default_rng(0)
+    M = rng.random((30, 20)) * (rng.random((30, 20)) < 0.2)
+    i, j, w = conn.from_matrix(M)
+    np.testing.assert_array_equal(M[i, j], w)
+    assert len(i) == np.count_nonzero(M)
+    i2, j2, w2 = conn.from_matrix(sp.csr_matrix(M))
+    np.testing.assert_array_equal(i, i2)
+    np.testing.assert_array_equal(w, w2)
+    _, _, none = conn.from_matrix(M > 0)
+    assert none is None
+    M[3, 4] = -1.0
+    with pytest.raises(ntwk.ModelValueError, match=r"\[3, 4\]"):
+        conn.from_matrix(M)
+
+
+def test_ring_prefers_neighbours():
+    N, p, sigma = 400, 0.1, 0.05
+    i, j, d = conn.ring(N, N, p, sigma, seed=5, autapses=False)
+    assert np.all(np.bincount(j, minlength=N) == round(p * N))
+    np.testing.assert_allclose(d, conn.ring_distance(N, N, i, j))
+    # uniform choice would give a mean distance of 0.25; a Gaussian preference of
+    # width sigma on 40 of 399 candidates (within about +-0.05) stays near the cell
+    assert d.mean() < 0.05
+    assert d.max() < 0.5
+
+
+def test_synapses_follow_the_model(numpy_target, cell_model):
+    Model = cell_model(N=200, tstop=10.0, dt=0.1, Vthre=0.0, p_Cell_Cell=0.1, Q_Cell_Cell=2.0,
+                       Tsyn_Cell=5.0, Erev_Cell=0.0, psyn_Cell_Cell=0.5, delay_Cell_Cell=1.5)
+    NTWK = ntwk.build.populations(Model, ["Cell"])
+    ntwk.build.recurrent_connections(NTWK, SEED=9, autapses=False)
+    S = NTWK["CONNECTIONS"][("Cell", "Cell")]
+    i, j = NTWK["CONNECTIVITY"][("Cell", "Cell")]
+    np.testing.assert_array_equal(np.asarray(S.i[:]), i)
+    np.testing.assert_array_equal(np.asarray(S.j[:]), j)
+    assert np.all(np.bincount(j, minlength=200) == 20)
+    assert float(np.asarray(S.prelease[:])) == 0.5
+    np.testing.assert_allclose(np.asarray(S.delay[:] / ntwk.build._b2().ms), 1.5)
+    # the weight is one shared parameter of the target: changing it recompiles nothing
+    assert float(NTWK["NEURONS"]["Cell"].Q_Cell / ntwk.build._b2().nS) == 2.0
+
+
+def test_matrix_and_ring_connections_in_a_network(numpy_target, cell_model):
+    Model = cell_model(N=100, tstop=10.0, dt=0.1, p_Cell_Cell=0.1, Q_Cell_Cell=1.0, Tsyn_Cell=5.0,
+                       Erev_Cell=0.0)
+    NTWK = ntwk.build.populations(Model, ["Cell"])
+    M = np.zeros((100, 100))
+    M[1, 2], M[5, 7] = 0.5, 3.0
+    S = ntwk.build.connections_from_matrix(NTWK, "Cell", "Cell", M)
+    np.testing.assert_allclose(np.asarray(S.wsyn[:] / ntwk.build._b2().nS), [0.5, 3.0])
+    with pytest.raises(ntwk.ModelValueError, match="shape"):
+        ntwk.build.connections_from_matrix(NTWK, "Cell", "Cell", np.zeros((10, 100)))
+    NTWK2 = ntwk.build.populations(Model, ["Cell"])
+    S2 = ntwk.build.ring_connections(NTWK2, "Cell", "Cell", sigma=0.1, SEED=2, delay_min=1.0, delay_max=11.0)
+    i, j = NTWK2["CONNECTIVITY"][("Cell", "Cell")]
+    d = conn.ring_distance(100, 100, i, j)
+    np.testing.assert_allclose(np.asarray(S2.delay[:] / ntwk.build._b2().ms), 1.0 + 2 * d * 10.0)
+
+
+def test_connect_errors(numpy_target, cell_model):
+    Model = cell_model(N=10, N_Other=5, Other_Gl=10.0)
+    NTWK = ntwk.build.populations(Model, ["Cell"])
+    with pytest.raises(ntwk.ModelKeyError, match="Unknown population 'Nope'"):
+        ntwk.build.connect(NTWK, "Nope", "Cell", [0], [0])
+    with pytest.raises(ntwk.ModelKeyError, match="Q_Cell_Cell"):
+        ntwk.build.connect(NTWK, "Cell", "Cell", [0], [1])
+    with pytest.raises(ntwk.ModelValueError, match="rule"):
+        ntwk.build.recurrent_connections(NTWK, rule="smallworld")
+    with pytest.raises(ntwk.ModelValueError, match=r"must be in \[0, 1\]"):
+        conn.fixed_indegree(10, 10, 1.5, seed=1)
+    with pytest.raises(ntwk.ModelValueError, match="seed"):
+        conn.bernoulli(10, 10, 0.5, seed=None)
