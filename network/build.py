@@ -121,6 +121,17 @@ def _check_pops(NTWK, pops, what):
             )
 
 
+def _recorded_cells(with_Vm, pop, N):
+    """Indices of the cells of ``pop`` whose membrane potential is recorded."""
+    spec = with_Vm.get(pop, 0) if isinstance(with_Vm, dict) else with_Vm
+    if np.ndim(spec) == 0:
+        return np.arange(min(int(spec), N))
+    idx = np.unique(np.asarray(spec, dtype=np.int64))
+    if idx.size and (idx[0] < 0 or idx[-1] >= N):
+        raise ModelValueError(f"with_Vm for {pop!r}: cell indices must be in [0, {N}), got {idx[0]}..{idx[-1]}.")
+    return idx
+
+
 def populations(Model, NEURONS, AFFERENT_POPULATIONS=(), with_raster=False, with_Vm=0,
                 with_pop_act=True, with_synaptic_currents=False, with_synaptic_conductances=False,
                 verbose=False):
@@ -136,8 +147,9 @@ def populations(Model, NEURONS, AFFERENT_POPULATIONS=(), with_raster=False, with
         Input populations (``N_<aff>`` keys); they project through ``Q_<aff>_<pop>``.
     with_raster : bool
         Record every spike.
-    with_Vm : int
-        Record the membrane potential of the first ``with_Vm`` cells of each population.
+    with_Vm : int, sequence of int, or dict
+        Record the membrane potential of the first ``with_Vm`` cells of each
+        population, of the given cell indices, or ``{pop: indices}`` per population.
     with_pop_act : bool
         Record the population rate at every time step.
     with_synaptic_currents, with_synaptic_conductances : bool
@@ -168,7 +180,7 @@ def populations(Model, NEURONS, AFFERENT_POPULATIONS=(), with_raster=False, with
         "dt": dt, "tstop": tstop, "NEURONS": {}, "PRESYNAPTIC": {}, "CONNECTIONS": {},
         "CONNECTIVITY": {}, "AFFERENT_RATES": {}, "RASTER": {}, "POP_ACT": {}, "VMS": {},
         "SEEDS": {"network": int(Model["SEED"]) if "SEED" in Model else None},
-        "OBJECTS": [], "with_Vm": int(with_Vm),
+        "OBJECTS": [],
     }
     if NTWK["SEEDS"]["network"] is None:
         raise ModelKeyError("Missing Model key 'SEED': the seed of the network's random numbers (int).")
@@ -199,8 +211,8 @@ def populations(Model, NEURONS, AFFERENT_POPULATIONS=(), with_raster=False, with
             NTWK["RASTER"][pop] = b2.SpikeMonitor(G, name=f"raster_{pop}")
         if with_pop_act and not clamped:
             NTWK["POP_ACT"][pop] = b2.PopulationRateMonitor(G, name=f"popact_{pop}")
-        n_rec = min(int(with_Vm), N)
-        if n_rec > 0:
+        record = _recorded_cells(with_Vm, pop, N)
+        if len(record):
             variables = ["V"]
             if with_synaptic_currents:
                 variables += ["Ie", "Ii"]
@@ -208,7 +220,7 @@ def populations(Model, NEURONS, AFFERENT_POPULATIONS=(), with_raster=False, with
                 variables += [f"Gsyn_{pre}" for pre in presyn]
             if clamped:
                 variables.append("Iclamp")
-            NTWK["VMS"][pop] = b2.StateMonitor(G, variables, record=np.arange(n_rec), name=f"vms_{pop}")
+            NTWK["VMS"][pop] = b2.StateMonitor(G, variables, record=record, name=f"vms_{pop}")
         NTWK["OBJECTS"] += [m[pop] for m in (NTWK["RASTER"], NTWK["POP_ACT"], NTWK["VMS"]) if pop in m]
         if verbose:
             kind = "LIF" if params["deltaV"] == 0 else "AdExp"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sys
 import time
+import zlib
 
 import numpy as np
 
@@ -62,7 +63,7 @@ def brian_seed(NTWK):
     stream, and the same seeds always give the same stream.
     """
     items = sorted((k, v) for k, v in NTWK["SEEDS"].items() if v is not None)
-    entropy = [int(v) & 0xFFFFFFFF for _, v in items] + [sum(map(ord, k)) for k, _ in items]
+    entropy = [x for k, v in items for x in (zlib.crc32(k.encode()), int(v) & 0xFFFFFFFF)]
     return int(np.random.SeedSequence(entropy).generate_state(1, dtype=np.uint32)[0] >> 1)
 
 

@@ -144,3 +144,15 @@ def test_intermediate_instruction_switches_current_on(numpy_target, cell_model):
     T = 5.0 + 20.0 * np.log(40.0 / 20.0)
     assert t.min() == pytest.approx(100.0 + T - 5.0, abs=2 * Model["dt"])
     np.testing.assert_allclose(np.diff(t), T, atol=2 * Model["dt"])
+
+
+def test_recording_chosen_cells(numpy_target, cell_model):
+    Model = cell_model(N=10, tstop=5.0, Iinj=0.0)
+    NTWK = ntwk.build.populations(Model, ["Cell"], with_Vm={"Cell": [7, 2]})
+    ntwk.build.initialize_to_rest(NTWK)
+    ntwk.collect_and_run(NTWK)
+    data = ntwk.recording.collect(NTWK)
+    np.testing.assert_array_equal(data["VMS_Cell_indices"], [2, 7])
+    assert data["VMS_Cell"].shape == (2, 500)
+    with pytest.raises(ntwk.ModelValueError, match=r"\[0, 10\)"):
+        ntwk.build.populations(Model, ["Cell"], with_Vm=[3, 10])
