@@ -1,0 +1,298 @@
+"""Exceptions and warnings of the ``morphologies`` package.
+
+Every error raised while reading, checking or discretising a morphology derives
+from :class:`MorphologyError`.  Errors about an input file derive from
+:class:`MorphologyFileError` (also a :class:`ValueError`) and carry the file
+path, the 1-based line number and the SWC sample id where they are known, a
+short machine-readable ``code``, and a ``hint`` saying how to fix the file.
+
+Repairable oddities are reported as warnings derived from
+:class:`MorphologyWarning` (a :class:`UserWarning`), so that they can be
+filtered with :func:`warnings.filterwarnings`, e.g.::
+
+    import warnings
+    from morphologies.errors import NonStandardSomaWarning
+    warnings.filterwarnings("ignore", category=NonStandardSomaWarning)
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = [
+    "Problem",
+    "MorphologyError",
+    "MorphologyFileError",
+    "MorphologyNotFoundError",
+    "UnsupportedFormatError",
+    "EmptyFileError",
+    "SWCSyntaxError",
+    "SampleIdError",
+    "MissingParentError",
+    "CycleError",
+    "DisconnectedTreeError",
+    "SomaError",
+    "DiameterError",
+    "TypeCodeError",
+    "MorphIOReadError",
+    "DiscretisationError",
+    "UnitError",
+    "MorphologyWarning",
+    "NonStandardSomaWarning",
+    "MorphIOWarning",
+    "GeometryWarning",
+]
+
+
+class MorphologyError(Exception):
+    """Base class of every error raised by :mod:`morphologies`."""
+
+
+class MorphologyFileError(MorphologyError, ValueError):
+    """A morphology file is malformed or cannot be read.
+
+    Parameters
+    ----------
+    what : str
+        What is wrong, in one sentence.
+    path : str or pathlib.Path, optional
+        The file.
+    line : int, optional
+        1-based line number in the file (SWC and ASC files).
+    sample_id : int, optional
+        SWC sample id concerned.
+    hint : str, optional
+        How to fix the file.
+    code : str, optional
+        Short machine-readable code of the defect (defaults to the class'
+        ``default_code``).
+
+    Attributes
+    ----------
+    path, line, sample_id, hint, code, what
+        As given.
+    """
+
+    default_code = "file"
+
+    def __init__(self, what, *, path=None, line=None, sample_id=None, hint=None, code=None):
+        self.what = what
+        self.path = None if path is None else Path(path)
+        self.line = None if line is None else int(line)
+        self.sample_id = None if sample_id is None else int(sample_id)
+        self.hint = hint
+        self.code = code or self.default_code
+        super().__init__(self._format())
+
+    def _format(self):
+        where = []
+        if self.path is not None:
+            where.append(str(self.path))
+        if self.line is not None:
+            where.append(f"line {self.line}")
+        if self.sample_id is not None:
+            where.append(f"sample id {self.sample_id}")
+        text = (", ".join(where) + ": " if where else "") + self.what
+        if self.hint:
+            text += f" Fix: {self.hint}"
+        return text
+
+    def __reduce__(self):  # keep the keyword-only constructor picklable
+        return (
+            _rebuild_file_error,
+            (type(self), self.what, self.path, self.line, self.sample_id, self.hint, self.code),
+        )
+
+
+def _rebuild_file_error(cls, what, path, line, sample_id, hint, code):
+    return cls(what, path=path, line=line, sample_id=sample_id, hint=hint, code=code)
+
+
+class MorphologyNotFoundError(MorphologyFileError, FileNotFoundError):
+    """The morphology file (or bundled morphology name) does not exist."""
+
+    default_code = "not_found"
+
+
+class UnsupportedFormatError(MorphologyFileError):
+    """The file extension is not one of ``.swc``, ``.asc``, ``.h5``."""
+
+    default_code = "format"
+
+
+class EmptyFileError(MorphologyFileError):
+    """The file holds no sample (empty, or only comments and blank lines)."""
+
+    default_code = "empty"
+
+
+class SWCSyntaxError(MorphologyFileError):
+    """An SWC data line does not have 7 finite numeric fields."""
+
+    default_code = "syntax"
+
+
+class SampleIdError(MorphologyFileError):
+    """An SWC sample id is negative, not an integer, or repeated."""
+
+    default_code = "sample_id"
+
+
+class MissingParentError(MorphologyFileError):
+    """An SWC sample refers to a parent id that no sample has."""
+
+    default_code = "missing_parent"
+
+
+class CycleError(MorphologyFileError):
+    """The parent links of some SWC samples form a cycle (not a tree)."""
+
+    default_code = "cycle"
+
+
+class DisconnectedTreeError(MorphologyFileError):
+    """The file holds several trees (several samples with parent -1)."""
+
+    default_code = "several_trees"
+
+
+class SomaError(MorphologyFileError):
+    """The soma is missing, bifurcates, or is attached to a neurite."""
+
+    default_code = "soma"
+
+
+class DiameterError(MorphologyFileError):
+    """A sample has a zero or negative diameter (radius)."""
+
+    default_code = "diameter"
+
+
+class TypeCodeError(MorphologyFileError):
+    """A sample has a structure type code that is not supported."""
+
+    default_code = "type_code"
+
+
+class MorphIOReadError(MorphologyFileError):
+    """MorphIO refused the file for a reason not caught by the pre-checks."""
+
+    default_code = "morphio"
+
+
+class DiscretisationError(MorphologyError, ValueError):
+    """A morphology cannot be discretised with the requested parameters."""
+
+
+class UnitError(MorphologyError, TypeError):
+    """An argument has the wrong physical unit.
+
+    Parameters
+    ----------
+    argument : str
+        Name of the argument.
+    expected : str
+        The expected unit, e.g. ``"um"``, or ``"dimensionless"``.
+    value : object
+        The value received.
+    """
+
+    def __init__(self, argument, expected, value):
+        self.argument = argument
+        self.expected = expected
+        self.value = value
+        if expected == "dimensionless":
+            text = (f"argument {argument!r} must hold plain numbers (divide by a unit first, "
+                    f"e.g. v / mV); got {value!r}")
+        else:
+            text = (f"argument {argument!r} must be a quantity in {expected} (or a plain "
+                    f"number, taken as {expected}); got {value!r}")
+        super().__init__(text)
+
+
+class MorphologyWarning(UserWarning):
+    """Base class of the warnings about repairable oddities of a morphology."""
+
+
+class NonStandardSomaWarning(MorphologyWarning):
+    """A three-point soma is not in NeuroMorpho.Org's standard form.
+
+    The soma is still read as NeuroMorpho's three-point soma: a sphere whose
+    radius is the radius of the first soma sample.
+    """
+
+
+class MorphIOWarning(MorphologyWarning):
+    """Any other warning emitted by MorphIO while reading a file."""
+
+
+class GeometryWarning(MorphologyWarning):
+    """A geometric oddity found by NeuroM's checks (jumps, fat ends, ...)."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in a morphology file.
+
+    Attributes
+    ----------
+    kind : type
+        The :class:`MorphologyFileError` subclass (for an error) or
+        :class:`MorphologyWarning` subclass (for a warning) that reports it.
+    what : str
+        What is wrong.
+    path : pathlib.Path or None
+        The file.
+    line : int or None
+        1-based line number.
+    sample_id : int or None
+        SWC sample id.
+    hint : str or None
+        How to fix it.
+    code : str or None
+        Machine-readable code (defaults to the error class' ``default_code``).
+    """
+
+    kind: type
+    what: str
+    path: Path | None = None
+    line: int | None = None
+    sample_id: int | None = None
+    hint: str | None = None
+    code: str | None = None
+
+    @property
+    def is_error(self):
+        """bool: True for an error, False for a warning."""
+        return issubclass(self.kind, MorphologyFileError)
+
+    @property
+    def severity(self):
+        """str: ``"error"`` or ``"warning"``."""
+        return "error" if self.is_error else "warning"
+
+    def exception(self):
+        """Return the exception (or warning instance) describing this problem."""
+        if self.is_error:
+            return self.kind(
+                self.what, path=self.path, line=self.line, sample_id=self.sample_id,
+                hint=self.hint, code=self.code,
+            )
+        return self.kind(str(self))
+
+    def warn(self, stacklevel=3):
+        """Emit this problem as a warning of class :attr:`kind`."""
+        warnings.warn(str(self), self.kind, stacklevel=stacklevel)
+
+    def __str__(self):
+        if self.is_error:
+            return str(self.exception())
+        where = [str(self.path)] if self.path is not None else []
+        if self.line is not None:
+            where.append(f"line {self.line}")
+        if self.sample_id is not None:
+            where.append(f"sample id {self.sample_id}")
+        text = (", ".join(where) + ": " if where else "") + self.what
+        return text + (f" {self.hint}" if self.hint else "")

@@ -1,0 +1,261 @@
+"""Reading (:func:`load`) and checking (:func:`check`) morphology files.
+
+MorphIO is the only reader.  SWC files are first pre-parsed by
+:func:`morphologies.swc.read_swc_samples`, which reports every defect with its
+line number; ASC and H5 files are checked by MorphIO and by checks of the loaded
+tree.  Input files are only ever read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import morphio
+import numpy as np
+from neurom.check import morphology_checks as _neurom_checks
+
+from .cell import Cell
+from .errors import (
+    DiameterError,
+    GeometryWarning,
+    MorphIOReadError,
+    MorphIOWarning,
+    MorphologyNotFoundError,
+    NonStandardSomaWarning,
+    Problem,
+    SomaError,
+    UnsupportedFormatError,
+)
+from .swc import parse_morphio_message, read_swc_samples
+
+__all__ = ["load", "check", "CheckReport", "SUPPORTED_FORMATS"]
+
+SUPPORTED_FORMATS = (".swc", ".asc", ".h5")
+
+_MORPHIO_WARNING_KIND = {"SomaNonConform": NonStandardSomaWarning}
+
+# NeuroM checks run by `check`: name -> what a failure means.
+_GEOMETRY_CHECKS = {
+    "has_all_nonzero_segment_lengths": "zero-length segment (two consecutive identical points)",
+    "has_all_nonzero_section_lengths": "zero-length section (cannot be discretised)",
+    "has_no_jumps": "jump of more than 30 um along z between consecutive points",
+    "has_no_fat_ends": "fat end: terminal point more than twice as wide as the branch",
+    "has_no_narrow_start": "narrow start: neurite much thinner at its root than after",
+    "has_no_dangling_branch": "dangling branch: neurite starting far from the soma",
+    "has_no_single_children": "section with a single child section (unifurcation)",
+    "has_multifurcation": "branch point with more than two children",
+    "has_no_overlapping_point": "two points of the tree at the same place",
+    "has_no_root_node_jumps": "neurite root far outside the soma",
+}
+
+
+def _check_path(path):
+    path = Path(path)
+    if not path.is_file():
+        raise MorphologyNotFoundError("no such file.", path=path, hint="check the path.")
+    if path.suffix.lower() not in SUPPORTED_FORMATS:
+        raise UnsupportedFormatError(
+            f"unsupported file type {path.suffix!r}.", path=path,
+            hint="morphologies are read from SWC (.swc), Neurolucida ASC (.asc) or H5 (.h5).")
+    return path
+
+
+def _read_morphio(path, samples):
+    """Read ``path`` with MorphIO; return (morphology or None, problems)."""
+    collector = morphio.WarningHandlerCollector()
+    try:
+        morphology = morphio.Morphology(str(path), options=morphio.Option.no_modifier,
+                                        warning_handler=collector)
+    except morphio.MorphioError as exc:
+        line, text = parse_morphio_message(exc)
+        return None, [Problem(MorphIOReadError, f"MorphIO cannot read the file: {text}",
+                              path=path, line=line,
+                              hint="correct the file at this place; see MorphIO's message.")]
+    problems = []
+    for emission in collector.get_all():
+        warning = emission.warning
+        kind = _MORPHIO_WARNING_KIND.get(type(warning).__name__, MorphIOWarning)
+        line, text = parse_morphio_message(warning.msg())
+        if kind is NonStandardSomaWarning:
+            soma = morphology.soma
+            text = (f"three-point soma not in NeuroMorpho.Org's standard form ({text}); "
+                    f"read as two cylinders of radius {soma.diameters[0] / 2:g} um from the "
+                    "first soma sample.")
+            if samples is not None:
+                line = int(samples.soma_lines()[0])
+        problems.append(Problem(kind, text, path=path, line=line))
+    return morphology, problems
+
+
+def _check_loaded(morphology, path):
+    """Checks of a MorphIO tree that apply to every file format."""
+    problems = []
+    if morphology.soma_type not in (
+            morphio.SomaType.SOMA_NEUROMORPHO_THREE_POINT_CYLINDERS,
+            morphio.SomaType.SOMA_SINGLE_POINT, morphio.SomaType.SOMA_SIMPLE_CONTOUR,
+            morphio.SomaType.SOMA_CYLINDERS):
+        n = len(morphology.soma.points)
+        what = "the file has no soma." if n == 0 else f"the soma of {n} points has no known form."
+        problems.append(Problem(
+            SomaError, what, path=path, code="no_soma" if n == 0 else "soma_form",
+            hint="give the soma as one point (sphere), three points (NeuroMorpho), a chain of "
+            "points (cylinders) or a closed contour (ASC/H5)."))
+    diameters = np.asarray(morphology.diameters)
+    offsets = np.asarray(morphology.section_offsets)
+    for i in np.flatnonzero(diameters <= 0):
+        section = int(np.searchsorted(offsets, i, side="right") - 1)
+        problems.append(Problem(
+            DiameterError, f"point {i - offsets[section]} of section {section} has diameter "
+            f"{diameters[i]:g}; diameters must be positive.", path=path,
+            hint="correct the diameter of this point."))
+    return problems
+
+
+def _geometry_problems(cell):
+    problems = []
+    for name, what in _GEOMETRY_CHECKS.items():
+        result = getattr(_neurom_checks, name)(cell.neurom)
+        if result.status:
+            continue
+        # NeuroM's info is a list of section ids or of (section id, points) pairs
+        info = result.info if isinstance(result.info, list) else []
+        sections = sorted({int(np.ravel(item[0] if isinstance(item, tuple) else item)[0])
+                           for item in info})
+        where = (" in section(s) " + ", ".join(map(str, sections[:10]))
+                 + (" ..." if len(sections) > 10 else "")) if sections else ""
+        problems.append(Problem(GeometryWarning, f"{what} (NeuroM {name}){where}.",
+                                path=cell.path, code=name))
+    return problems
+
+
+def _raise_errors(problems):
+    errors = [p for p in problems if p.is_error]
+    if errors:
+        exc = errors[0].exception()
+        if len(errors) > 1:
+            exc.add_note(f"{len(errors) - 1} more error(s) in this file; "
+                         f"`nnd check {errors[0].path}` lists them all.")
+        raise exc
+
+
+def load(path, *, remove_axon=False, name=None):
+    """Read a morphology file (SWC, Neurolucida ASC or H5) with MorphIO.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The file; it is never modified.
+    remove_axon : bool, optional
+        Drop every neurite of type axon (default False).
+    name : str, optional
+        Name of the cell (default: the file name without its extensions).
+
+    Returns
+    -------
+    Cell
+
+    Raises
+    ------
+    morphologies.errors.MorphologyFileError
+        A subclass naming the file, the line and sample id where known, what is
+        wrong and how to fix it.  The first error of the file is raised;
+        :func:`check` lists them all.
+
+    Warns
+    -----
+    morphologies.errors.MorphologyWarning
+        For repairable oddities, e.g. :class:`~morphologies.errors.NonStandardSomaWarning`.
+    """
+    path = _check_path(path)
+    samples, problems = (read_swc_samples(path) if path.suffix.lower() == ".swc"
+                         else (None, []))
+    _raise_errors(problems)
+    morphology, problems = _read_morphio(path, samples)
+    _raise_errors(problems)
+    problems += _check_loaded(morphology, path)
+    _raise_errors(problems)
+    for problem in problems:
+        problem.warn(stacklevel=3)
+    cell = Cell(morphology, name=name or path.name.split(".")[0], path=path)
+    return cell.without_axon() if remove_axon else cell
+
+
+@dataclass
+class CheckReport:
+    """Every problem found in a morphology file by :func:`check`.
+
+    Attributes
+    ----------
+    path : pathlib.Path
+    problems : list of morphologies.errors.Problem
+    """
+
+    path: Path
+    problems: list = field(default_factory=list)
+
+    @property
+    def errors(self):
+        """list of Problem: the problems that make :func:`load` fail."""
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self):
+        """list of Problem: repairable oddities and geometric warnings."""
+        return [p for p in self.problems if not p.is_error]
+
+    @property
+    def ok(self):
+        """bool: True when the file loads (warnings allowed)."""
+        return not self.errors
+
+    def __str__(self):
+        head = (f"{self.path}: {len(self.errors)} error(s), {len(self.warnings)} warning(s)"
+                + (" - OK" if self.ok else " - BROKEN"))
+        rows = [head]
+        for p in self.problems:
+            where = f"line {p.line}" if p.line is not None else ""
+            sample = f"id {p.sample_id}" if p.sample_id is not None else ""
+            text = p.what + (f" Fix: {p.hint}" if p.hint and p.is_error else "")
+            rows.append(f"  {p.severity:<7} {where:<11} {sample:<9} {p.kind.__name__:<22} {text}")
+        return "\n".join(rows)
+
+
+def check(path):
+    """List every problem of a morphology file, without raising.
+
+    SWC files are pre-parsed (all syntax, id, parent, cycle, tree, soma,
+    diameter and type problems with their lines); files without errors are then
+    read by MorphIO (whose warnings are listed) and checked with NeuroM's
+    morphology checks (zero lengths, jumps, fat ends, narrow starts, dangling
+    branches, unifurcations, multifurcations, overlapping points, root jumps),
+    listed as :class:`~morphologies.errors.GeometryWarning`.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+
+    Returns
+    -------
+    CheckReport
+
+    Raises
+    ------
+    morphologies.errors.MorphologyNotFoundError, morphologies.errors.UnsupportedFormatError
+        If the file does not exist or is not SWC, ASC or H5.
+    """
+    path = _check_path(path)
+    report = CheckReport(path)
+    samples = None
+    if path.suffix.lower() == ".swc":
+        samples, report.problems = read_swc_samples(path)
+        if not report.ok:
+            return report
+    morphology, problems = _read_morphio(path, samples)
+    report.problems += problems
+    if morphology is None:
+        return report
+    report.problems += _check_loaded(morphology, path)
+    if report.ok:
+        report.problems += _geometry_problems(Cell(morphology, name=path.stem, path=path))
+    return report

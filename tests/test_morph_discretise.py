@@ -1,0 +1,181 @@
+"""Discretisation into brian2: compartment counts, exact area and axial resistance,
+and the compartment table against brian2's own flattened morphology."""
+
+import warnings
+
+import numpy as np
+import pytest
+from brian2 import Hz, cm, meter, mV, ohm, uF, um
+from brian2.spatialneuron.spatialneuron import FlatMorphology
+
+from morphologies import ball_and_stick, discretise, load_bundled, soma_with_cylinders
+from morphologies.discretisation import d_lambda_nseg, lambda_f
+from morphologies.errors import DiscretisationError, NonStandardSomaWarning, UnitError
+
+
+@pytest.fixture(scope="module")
+def l5():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NonStandardSomaWarning)
+        return load_bundled("L5pyr")
+
+
+@pytest.fixture(scope="module")
+def bc():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NonStandardSomaWarning)
+        return load_bundled("L23BC")
+
+
+def _original_per_section(cell):
+    """Area and integral of dx/d^2 of every section, straight from the points (um)."""
+    area, g = [], []
+    for first, stop in zip(cell.section_offsets[:-1], cell.section_offsets[1:]):
+        p, d = cell.points[first:stop], cell.diameters[first:stop]
+        length = np.linalg.norm(np.diff(p, axis=0), axis=1)
+        d0, d1 = d[:-1], d[1:]
+        area.append(np.sum(np.pi / 2 * (d0 + d1) * np.sqrt((d0 - d1) ** 2 / 4 + length**2)))
+        g.append(np.sum(length / (d0 * d1)))
+    return np.array(area), np.array(g)
+
+
+@pytest.mark.parametrize("rule", ["d_lambda", "max_length", "full"])
+@pytest.mark.parametrize("which", ["l5", "bc"])
+def test_area_and_axial_resistance_preserved(rule, which, request):
+    """brian2's own area and r_length of every section equal the reconstruction's."""
+    cell = request.getfixturevalue(which)
+    disc = discretise(cell, rule)
+    area, g = _original_per_section(cell)
+    for sec, section in disc.sections.items():
+        b2_area = np.sum(section.area / meter**2) * 1e12  # um^2
+        # axial resistance start -> end is Ri * sum(1/r_length_1 + 1/r_length_2);
+        # for a frustum chain it is 4 Ri / pi * sum(l / (d0 d1))
+        b2_g = np.sum(1 / (section.r_length_1 / meter) + 1 / (section.r_length_2 / meter))
+        b2_g *= np.pi / 4 * 1e-6  # 1/m -> the um^-1 integral of dx/d^2
+        assert b2_area == pytest.approx(area[sec], rel=1e-9)
+        assert b2_g == pytest.approx(g[sec], rel=1e-9)
+        assert np.sum(section.length / um) == pytest.approx(
+            disc.cell.sections.length[sec], rel=1e-5)  # lengths kept (NeuroM: float32)
+    flat = FlatMorphology(disc.morphology)
+    assert flat.area.sum() * 1e12 == pytest.approx(area.sum() + cell.soma.area, rel=1e-9)
+
+
+def test_per_compartment_fidelity(l5):
+    """Single compartments keep the area of the stretch they stand for, closely."""
+    for rule, p99 in [("d_lambda", 0.06), ("max_length", 0.08)]:
+        disc = discretise(l5, rule)
+        ratio = disc.compartments.area[1:] / disc.original_area[1:]
+        assert np.percentile(np.abs(ratio - 1), 99) < p99
+        assert np.median(np.abs(ratio - 1)) < 0.01
+    full = discretise(l5, "full")
+    np.testing.assert_allclose(full.compartments.area, full.original_area, rtol=1e-6)
+
+
+def test_full_rule_is_the_reconstruction(l5):
+    disc = discretise(l5, "full")
+    for sec, section in disc.sections.items():
+        first, stop = l5.section_offsets[sec], l5.section_offsets[sec + 1]
+        d = l5.diameters[first:stop]
+        keep = np.concatenate([[True], np.linalg.norm(np.diff(l5.points[first:stop], axis=0),
+                                                      axis=1) > 0])
+        b2 = np.concatenate([section.start_diameter[:1] / um, section.end_diameter / um])
+        np.testing.assert_allclose(b2, d[keep], rtol=1e-9)
+
+
+@pytest.mark.parametrize("diameter", [0.3, 1.0, 4.0])
+@pytest.mark.parametrize("length", [5.0, 120.0, 900.0])
+@pytest.mark.parametrize("freq", [50.0, 100.0, 1000.0])
+def test_d_lambda_counts_on_cylinders(diameter, length, freq):
+    ri, cm_ = 150.0, 1.0
+    cell = soma_with_cylinders(2, length=length * um, diameter=diameter * um)
+    disc = discretise(cell, frequency=freq * Hz, Ri=ri * ohm * cm, Cm=cm_ * uF / cm**2)
+    lam = 1e5 * np.sqrt(diameter / (4 * np.pi * freq * ri * cm_))  # NEURON units
+    expected = int((length / (0.1 * lam) + 0.9) / 2) * 2 + 1
+    assert list(disc.n_compartments) == [expected, expected]
+
+
+def _neuron_lambda_f(points, diams, freq, ri, cm_):
+    """NEURON's stdlib lambda_f() for a section with 3D points (a literal transcription)."""
+    arc = np.concatenate([[0], np.cumsum(np.linalg.norm(np.diff(points, axis=0), axis=1))])
+    lam = 0.0
+    for i in range(1, len(arc)):
+        lam += (arc[i] - arc[i - 1]) / np.sqrt(diams[i - 1] + diams[i])
+    lam *= np.sqrt(2) * 1e-5 * np.sqrt(4 * np.pi * freq * ri * cm_)
+    return arc[-1] / lam
+
+
+def test_d_lambda_counts_on_a_real_cell(l5):
+    disc = discretise(l5, d_lambda=0.1, frequency=100 * Hz, Ri=100 * ohm * cm, Cm=1 * uF / cm**2)
+    for sec in range(len(l5.section_types)):
+        first, stop = l5.section_offsets[sec], l5.section_offsets[sec + 1]
+        p, d = l5.points[first:stop], l5.diameters[first:stop]
+        length = np.sum(np.linalg.norm(np.diff(p, axis=0), axis=1))
+        lam = _neuron_lambda_f(p, d, 100.0, 100.0, 1.0)
+        assert disc.n_compartments[sec] == int((length / (0.1 * lam) + 0.9) / 2) * 2 + 1
+    assert disc.n < 0.2 * len(l5.points)  # far fewer than one compartment per sample
+
+
+def test_lambda_f_and_nseg_helpers():
+    assert lambda_f(1 * um) == pytest.approx(1e5 * np.sqrt(1 / (4 * np.pi * 100 * 150 * 1)))
+    assert lambda_f(2.0, 50.0, 100.0, 0.9) == pytest.approx(
+        1e5 * np.sqrt(2 / (4 * np.pi * 50 * 100 * 0.9)))
+    np.testing.assert_array_equal(d_lambda_nseg([0.0, 0.05, 0.109, 0.11, 0.5, 1.0]),
+                                  [1, 1, 1, 3, 5, 11])
+
+
+def test_max_length_rule():
+    cell = ball_and_stick(length=105 * um)
+    assert list(discretise(cell, "max_length", max_length=10 * um).n_compartments) == [11]
+    assert list(discretise(cell, "max_length", max_length=200.0).n_compartments) == [1]
+
+
+def test_compartment_table_is_brian2s(l5):
+    disc = discretise(l5)
+    table = disc.compartments
+    flat = FlatMorphology(disc.morphology)
+    assert len(table) == flat.n and np.array_equal(table.index, np.arange(flat.n))
+    np.testing.assert_allclose(table.area, flat.area * 1e12, rtol=1e-12)
+    np.testing.assert_allclose(table.diameter, flat.diameter * 1e6, rtol=1e-12)
+    np.testing.assert_allclose(table.length, flat.length * 1e6, rtol=1e-12)
+    np.testing.assert_allclose(table.distance, flat.distance * 1e6, rtol=1e-9, atol=1e-9)
+    for sec, section in disc.sections.items():  # brian2's own indices of each section
+        rows = np.flatnonzero(table.section == sec)
+        np.testing.assert_array_equal(np.atleast_1d(section.indices[:]), rows)
+        assert (table.type[rows] == l5.section_types[sec]).all()
+    assert table.section[0] == -1 and table.type[0] == 1 and table.distance[0] == 0
+    assert table.area[0] == pytest.approx(l5.soma.area)
+    # centres lie on the reconstructed path, in the cell's bounding box
+    lo, hi = l5.points.min(0), l5.points.max(0)
+    assert ((table.position >= lo - 1e-6) & (table.position <= hi + 1e-6)).all()
+    apical = table.select(type="apical", min_distance=200)
+    assert len(apical) and (table.distance[apical] >= 200).all()
+    assert (table.type_name[apical] == "apical").all()
+
+
+def test_to_dataframe(l5):
+    pd = pytest.importorskip("pandas", reason="pandas is optional")
+    frame = discretise(l5).compartments.to_dataframe()
+    assert list(frame.columns[:3]) == ["section", "type", "distance"]
+    assert frame.index.name == "index"
+
+
+def test_units_are_checked():
+    cell = ball_and_stick()
+    with pytest.raises(UnitError, match="'Ri'"):
+        discretise(cell, Ri=150 * um)
+    with pytest.raises(UnitError, match="'max_length'"):
+        discretise(cell, "max_length", max_length=5 * mV)
+    with pytest.raises(UnitError, match="'frequency'"):
+        discretise(cell, frequency=100 * ohm)
+    with pytest.raises(UnitError, match="'length'"):
+        ball_and_stick(length=100 * Hz)
+    plain = discretise(cell, Ri=150.0, Cm=1.0, frequency=100.0)  # documented units
+    assert np.array_equal(plain.n_compartments, discretise(cell).n_compartments)
+
+
+def test_bad_rule_and_values():
+    cell = ball_and_stick()
+    with pytest.raises(DiscretisationError, match="unknown rule"):
+        discretise(cell, "nseg")
+    with pytest.raises(DiscretisationError, match="d_lambda must be positive"):
+        discretise(cell, d_lambda=0)

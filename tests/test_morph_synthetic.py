@@ -1,0 +1,168 @@
+"""Synthetic cells against hand-computed values and cable theory."""
+
+import numpy as np
+import pytest
+from brian2 import meter, um
+from brian2.spatialneuron.spatialneuron import FlatMorphology
+from scipy import sparse
+from scipy.sparse import linalg as sparse_linalg
+
+from morphologies import (Cell, ball_and_stick, discretise, morphometrics, rall_tree,
+                          soma_with_cylinders, y_branch)
+
+RM = 2.0  # specific membrane resistance, ohm m^2 (20,000 ohm cm^2)
+RI = 1.5  # axial resistivity, ohm m (150 ohm cm)
+
+
+def test_ball_and_stick_by_hand():
+    cell = ball_and_stick(soma_diameter=20 * um, length=500 * um, diameter=2 * um)
+    assert isinstance(cell, Cell) and cell.soma.kind == "single_point"
+    expected = 4 * np.pi * 10**2 + np.pi * 2 * 500
+    metrics = morphometrics(cell)["all"]
+    assert metrics["membrane_area"] == pytest.approx(expected, rel=1e-7)
+    assert metrics["total_length"] == pytest.approx(500)
+    assert (metrics["n_sections"], metrics["n_tips"], metrics["n_branch_points"]) == (1, 1, 0)
+    assert metrics["max_path_distance"] == pytest.approx(500)
+    # the stick starts on the soma surface: Sholl spheres from r = 10 to 510 um cut it once
+    counts, radii = metrics["sholl_counts"], metrics["sholl_radii"]
+    assert (counts[(radii >= 10) & (radii <= 510)] == 1).all()
+    disc = discretise(cell)
+    flat = FlatMorphology(disc.morphology)
+    assert flat.area.sum() * 1e12 == pytest.approx(expected, rel=1e-7)
+    assert disc.compartments.distance[-1] == pytest.approx(500 - 250 / disc.n_compartments[0])
+
+
+def test_soma_with_cylinders():
+    cell = soma_with_cylinders(5, length=80 * um, diameter=1.5 * um, neurite_type="apical")
+    metrics = morphometrics(cell)
+    assert list(metrics) == ["all", "apical"]
+    assert metrics["apical"]["n_neurites"] == 5
+    assert metrics["apical"]["membrane_area"] == pytest.approx(5 * np.pi * 1.5 * 80, rel=1e-6)
+    # evenly spread: the tips sit on a circle of radius 10 + 80 um
+    tips = cell.points[cell.section_offsets[1:] - 1]
+    np.testing.assert_allclose(np.linalg.norm(tips, axis=1), 90, rtol=1e-6)
+
+
+def test_rall_tree_obeys_three_halves_rule():
+    cell = rall_tree(4, children=3)
+    diam = cell.diameters[cell.section_offsets[:-1]]
+    parents = cell.section_parents
+    for parent in np.unique(parents[parents >= 0]):
+        daughters = np.flatnonzero(parents == parent)
+        assert len(daughters) == 3
+        assert np.sum(diam[daughters] ** 1.5) == pytest.approx(diam[parent] ** 1.5, rel=1e-6)
+    metrics = morphometrics(cell)["all"]
+    assert metrics["n_sections"] == 1 + 3 + 9 + 27
+    assert metrics["n_tips"] == 27 and metrics["max_branch_order"] == 3
+
+
+def test_y_branch():
+    cell = y_branch(parent_length=50 * um, child_lengths=(30 * um, 60 * um),
+                    child_diameters=(1 * um, 0.5 * um))
+    metrics = morphometrics(cell)["all"]
+    assert metrics["total_length"] == pytest.approx(140, rel=1e-6)
+    assert metrics["max_path_distance"] == pytest.approx(110, rel=1e-6)
+    assert metrics["n_branch_points"] == 1 and metrics["n_tips"] == 2
+
+
+def _cable_input_conductance(section):
+    """Input conductance (S) at the start of a brian2 cylinder subtree, sealed ends."""
+    d = np.asarray(section.diameter / meter)
+    assert np.allclose(d, d[0], rtol=1e-12)  # cylinders stay cylinders
+    d, length = d[0], float(np.sum(section.length / meter))
+    lam = np.sqrt(RM * d / (4 * RI))
+    g_inf = np.pi * d**2 / (4 * RI * lam)
+    load = sum(_cable_input_conductance(child) for child in section.children)
+    t = np.tanh(length / lam)
+    return g_inf * (load + g_inf * t) / (g_inf + load * t)
+
+
+def _compartmental_input_resistance(morphology):
+    """Input resistance at the soma of brian2's compartments (areas and r_length).
+
+    As brian2's solver, branch points are nodes: each section's compartment
+    centres are chained through ``r_length_2[i]`` and ``r_length_1[i + 1]``, the
+    first one hangs on the parent's end node through ``r_length_1``, the last
+    one on its own end node through ``r_length_2``.
+    """
+    flat = FlatMorphology(morphology)
+    n, n_sec = flat.n, flat.sections
+    rows, cols, vals = [np.arange(n)], [np.arange(n)], [flat.area / RM]
+
+    def couple(i, j, g):
+        rows.extend([[i], [j], [i], [j]])
+        cols.extend([[i], [j], [j], [i]])
+        vals.extend([[g], [g], [-g], [-g]])
+
+    for sec in range(n_sec):
+        start, end = flat.starts[sec], flat.ends[sec]
+        for i in range(start, end - 1):
+            couple(i, i + 1, 1 / (RI / flat.r_length_2[i] + RI / flat.r_length_1[i + 1]))
+        couple(end - 1, n + sec, flat.r_length_2[end - 1] / RI)
+        parent = flat.morph_parent_i[sec] - 1
+        if parent >= 0:
+            couple(n + parent, start, flat.r_length_1[start] / RI)
+    matrix = sparse.csc_matrix((np.concatenate(vals), (np.concatenate(rows),
+                                                       np.concatenate(cols))),
+                               shape=(n + n_sec, n + n_sec))
+    current = np.zeros(n + n_sec)
+    current[0] = 1.0
+    return sparse_linalg.spsolve(matrix, current)[0]
+
+
+def test_rall_tree_collapses_to_equivalent_cylinder():
+    """Input resistance of the brian2 tree equals Rall's equivalent cylinder's."""
+    levels, trunk_d, trunk_l = 4, 4e-6, 150e-6
+    cell = rall_tree(levels, trunk_diameter=trunk_d * 1e6 * um, trunk_length=trunk_l * 1e6 * um)
+    disc = discretise(cell, "max_length", max_length=5 * um)
+    soma = disc.morphology
+    g_soma = float(soma.area[0] / meter**2) / RM
+    g_tree = sum(_cable_input_conductance(child) for child in soma.children)
+    # equivalent cylinder: trunk diameter, electrotonic length = levels x trunk's
+    lam0 = np.sqrt(RM * trunk_d / (4 * RI))
+    g_inf = np.pi * trunk_d**2 / (4 * RI * lam0)
+    g_equivalent = g_inf * np.tanh(levels * trunk_l / lam0)
+    assert g_tree == pytest.approx(g_equivalent, rel=1e-6)  # MorphIO stores float32
+    r_in = 1 / (g_soma + g_equivalent)
+    # brian2's compartments (the simulation's quantities) give the same, to O(dx^2)
+    assert _compartmental_input_resistance(disc.morphology) == pytest.approx(r_in, rel=2e-5)
+
+
+def test_synthetic_cells_are_reproducible():
+    a, b = rall_tree(3), rall_tree(3)
+    np.testing.assert_array_equal(a.points, b.points)
+
+
+def test_soma_only_cell():
+    cell = soma_with_cylinders(0, soma_diameter=12 * um)
+    disc = discretise(cell)
+    assert disc.n == 1 and disc.compartments.area[0] == pytest.approx(np.pi * 144, rel=1e-6)
+    assert morphometrics(cell)["all"]["n_sections"] == 0
+
+
+def test_brian2_simulation_gives_the_cable_input_resistance():
+    """End to end: a passive SpatialNeuron on the discretised Rall tree reaches the
+    steady-state soma voltage that cable theory predicts."""
+    import brian2 as b2
+
+    cell = rall_tree(3, trunk_diameter=3 * um, trunk_length=120 * um)
+    disc = discretise(cell, "max_length", max_length=10 * um, Ri=RI * b2.ohm * b2.meter)
+    soma = disc.morphology
+    g_soma = float(soma.area[0] / meter**2) / RM
+    r_in = 1 / (g_soma + sum(_cable_input_conductance(child) for child in soma.children))
+    previous = b2.prefs.codegen.target
+    b2.prefs.codegen.target = "numpy"
+    try:
+        eqs = "Im = gL * (EL - v) : amp/meter**2\nI : amp (point current)"
+        namespace = {"gL": 1 / (RM * b2.ohm * meter**2), "EL": -70 * b2.mV}
+        neuron = b2.SpatialNeuron(soma, eqs, Cm=1 * b2.uF / b2.cm**2,
+                                  Ri=RI * b2.ohm * b2.meter, method="exponential_euler",
+                                  namespace=namespace)
+        neuron.v = -70 * b2.mV
+        neuron.I[0] = 10 * b2.pA
+        net = b2.Network(neuron)
+        net.run(300 * b2.ms, namespace=namespace)  # 15 membrane time constants
+        r_sim = float((neuron.v[0] + 70 * b2.mV) / (10 * b2.pA) / b2.ohm)
+    finally:
+        b2.prefs.codegen.target = previous
+    assert r_sim == pytest.approx(r_in, rel=1e-4)

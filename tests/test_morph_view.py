@@ -1,0 +1,126 @@
+"""3D views: a handful of traces, true geometry, colour bars, markers, animation, offline HTML."""
+
+import re
+import warnings
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+from brian2 import ms, mV
+
+from morphologies import (animate_morphology, discretise, load_bundled, plot_morphology,
+                          save_html, y_branch)
+from morphologies.errors import NonStandardSomaWarning, UnitError
+from morphologies.view import COLOR_BY, _Segments
+
+
+@pytest.fixture(scope="module")
+def small():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NonStandardSomaWarning)
+        return discretise(load_bundled("L23BPC"))
+
+
+def _line_points(fig):
+    return sum(len(t.x) for t in fig.data if isinstance(t, go.Scatter3d) and t.mode == "lines")
+
+
+@pytest.mark.parametrize("color_by", list(COLOR_BY))
+def test_named_colourings(small, color_by):
+    for obj in (small.cell, small):
+        fig = plot_morphology(obj, color_by=color_by)
+        scene = fig.layout.scene
+        assert scene.aspectmode == "data"
+        soma = [t for t in fig.data if isinstance(t, go.Mesh3d)]
+        assert len(soma) == 1 and soma[0].name.startswith("soma")
+        radius = np.max(np.linalg.norm(np.column_stack([soma[0].x, soma[0].y, soma[0].z])
+                                       - small.cell.soma.center, axis=1))
+        assert radius == pytest.approx(small.cell.soma.radius, rel=1e-5)
+        lines = [t for t in fig.data if isinstance(t, go.Scatter3d)]
+        if color_by == "type":
+            assert {t.name for t in lines} == {"axon", "basal"}
+        else:
+            assert sum(bool(t.line.showscale) for t in lines) == 1  # one colour bar
+            assert lines[0].line.colorbar.title.text == COLOR_BY[color_by]
+
+
+def test_every_segment_drawn_once_with_true_positions(small):
+    cell = small.cell
+    fig = plot_morphology(cell)
+    segments = _Segments(cell)
+    xyz = np.concatenate([np.column_stack([t.x, t.y, t.z]) for t in fig.data
+                          if isinstance(t, go.Scatter3d)]).astype(float)
+    runs = np.isnan(xyz[:, 0]).sum() + len([t for t in fig.data if isinstance(t, go.Scatter3d)])
+    assert len(xyz) - np.isnan(xyz[:, 0]).sum() == len(segments.start) + runs
+    points = xyz[~np.isnan(xyz[:, 0])]
+    np.testing.assert_allclose(np.sort(points, axis=0)[[0, -1]],
+                               np.sort(cell.points, axis=0)[[0, -1]], rtol=1e-6)
+
+
+def test_segments_map_to_their_compartment(small):
+    segments = _Segments(small.cell, small)
+    table = small.compartments
+    comp = segments.compartment
+    assert (table.section[comp] == segments.section).all()
+    half = table.length[comp] / 2 + 1e-9
+    assert (np.abs(segments.distance - table.distance[comp]) <= half).all()
+
+
+def test_per_compartment_values_and_markers(small):
+    values = np.linspace(-70, -40, small.n)
+    syn = np.arange(1, small.n, 50)
+    fig = plot_morphology(small, color_by=values, color_label="v (mV)", markers={
+        "synapses": {"compartments": syn, "text": [f"syn {i}" for i in syn], "color": "red"},
+        "recording": np.array([[0.0, 0.0, 0.0]]),
+    })
+    names = [t.name for t in fig.data]
+    assert "synapses" in names and "recording" in names
+    syn_trace = fig.data[names.index("synapses")]
+    np.testing.assert_allclose(syn_trace.x, small.compartments.x[syn])
+    assert list(syn_trace.text) == [f"syn {i}" for i in syn]
+    line = next(t for t in fig.data if isinstance(t, go.Scatter3d) and t.mode == "lines").line
+    assert line.cmin == pytest.approx(-70) and line.cmax == pytest.approx(-40)
+    with pytest.raises(ValueError, match="one value per compartment"):
+        plot_morphology(small, color_by=values[:-1])
+    with pytest.raises(ValueError, match="need a Discretisation"):
+        plot_morphology(small.cell, color_by=values)
+    with pytest.raises(ValueError, match="color_by must be"):
+        plot_morphology(small, color_by="voltage")
+    with pytest.raises(UnitError, match="'color_by' must hold plain numbers"):
+        plot_morphology(small, color_by=values * mV)
+
+
+def test_tubes_have_true_diameters():
+    cell = y_branch()
+    fig = plot_morphology(cell, style="tubes")
+    tubes = [t for t in fig.data if isinstance(t, go.Mesh3d) and not t.name.startswith("soma")]
+    assert len(tubes) == 1  # one type, one mesh
+    xyz = np.column_stack([tubes[0].x, tubes[0].y, tubes[0].z])
+    # the trunk runs along x from the soma surface: its ring radius is 1 um
+    trunk = xyz[:16]
+    np.testing.assert_allclose(np.linalg.norm(trunk[:, 1:], axis=1), 1.0, rtol=1e-5)
+
+
+def test_animation_frames(small):
+    values = np.random.default_rng(0).normal(-65, 5, size=(30, small.n))
+    fig = animate_morphology(small, values, times=np.arange(30) * 0.5 * ms, max_frames=10)
+    assert len(fig.frames) == 10
+    assert fig.frames[-1].name == "14.5"  # ms
+    assert len(fig.layout.sliders[0].steps) == 10
+    lines = [i for i, t in enumerate(fig.data) if isinstance(t, go.Scatter3d)]
+    frame = fig.frames[3]
+    assert list(frame.traces[:-1]) == lines
+    for trace_index, data in zip(frame.traces, frame.data):
+        target = fig.data[trace_index]
+        if isinstance(target, go.Scatter3d):
+            assert len(data.line.color) == len(target.x)
+    with pytest.raises(ValueError, match="shape"):
+        animate_morphology(small, values[:, :-1])
+
+
+def test_html_is_self_contained(small, tmp_path):
+    path = save_html(plot_morphology(small, color_by="distance"), tmp_path / "sub" / "v.html")
+    text = path.read_text()
+    assert path.stat().st_size > 3e6  # plotly.js embedded
+    assert not re.search(r"<script[^>]+src=[\"']https?://", text)  # no CDN
+    assert "Plotly.newPlot" in text
