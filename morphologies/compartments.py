@@ -111,7 +111,13 @@ class CompartmentTable:
         ImportError
             If pandas is not installed.
         """
-        import pandas as pd
+        try:
+            import pandas as pd
+        except ImportError as err:
+            raise ImportError(
+                "CompartmentTable.to_dataframe needs pandas, which is not a dependency of "
+                "the toolkit: `pip install pandas`, or use the numpy columns directly."
+            ) from err
 
         data = {name: getattr(self, name) for name in self.columns}
         data["type_name"] = self.type_name
