@@ -1,0 +1,50 @@
+"""The `nnd` command and the one-way dependencies between the building blocks."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from dendrites.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+ALLOWED = {"stimuli": set(), "morphologies": set(), "network": {"stimuli"},
+           "dendrites": {"stimuli", "morphologies", "network"}}
+
+
+def _imported_siblings(package):
+    found = set()
+    for path in (ROOT / package).rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            found |= {n.split(".")[0] for n in names} & set(ALLOWED)
+    return found - {package}
+
+
+@pytest.mark.parametrize("package", sorted(ALLOWED))
+def test_dependencies_point_one_way(package):
+    assert _imported_siblings(package) <= ALLOWED[package]
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out.startswith("nnd 0.")
+
+
+def test_rs_fs_command_writes_data_and_figure(tmp_path):
+    assert main(["rs-fs", "-o", str(tmp_path), "--tstop", "300", "-q"]) == 0
+    assert (tmp_path / "RS-FS_data.h5").stat().st_size > 10_000
+    assert (tmp_path / "RS-FS.png").stat().st_size > 10_000
+
+
+def test_rs_fs_command_reports_bad_input(tmp_path, capsys):
+    assert main(["rs-fs", "-o", str(tmp_path), "--tstop", "-5", "-q"]) == 2
+    assert "tstop" in capsys.readouterr().err
+    assert not (tmp_path / "RS-FS_data.h5").exists()
