@@ -24,6 +24,14 @@ Soma
     ``"cylinders"``
         A chain of soma samples (SWC): sum of the lateral areas of the
         cylinders between consecutive samples.
+Coordinates
+    MorphIO stores points and diameters in single precision (float32).  For
+    SWC files :attr:`Cell.points` and :attr:`Cell.diameters` are the file's own
+    values in double precision (each MorphIO point is matched to the SWC sample
+    it was read from), so that areas, axial resistances and path lengths are
+    integrated over the reconstruction as written; NeuroM (morphometry, soma)
+    works on MorphIO's float32 values, which agree to ~1e-7 relative.  ASC and
+    H5 files and synthetic cells only exist in float32.
 Distance to the soma
     Path length along the neurite tree, measured from the first sample of the
     neurite, i.e. from where the neurite leaves the soma (its surface, in
@@ -43,6 +51,8 @@ import morphio
 import neurom
 import numpy as np
 from neurom.features import section as _section_features
+
+from .errors import MorphIOReadError
 
 __all__ = ["Cell", "Soma", "SectionTable", "TYPE_CODES", "type_name", "type_code", "neurom_type"]
 
@@ -182,6 +192,9 @@ class Cell:
         Name of the cell.
     path : pathlib.Path, optional
         The file it was read from.
+    samples : morphologies.swc.SWCSamples, optional
+        The samples of the SWC file (double precision), for :attr:`points`
+        and :attr:`diameters`.
 
     Attributes
     ----------
@@ -189,10 +202,11 @@ class Cell:
     path : pathlib.Path or None
     """
 
-    def __init__(self, morphology, *, name, path=None):
+    def __init__(self, morphology, *, name, path=None, samples=None):
         self._morphology = morphology
         self.name = name
         self.path = None if path is None else Path(path)
+        self._samples = samples
 
     def __repr__(self):
         counts = ", ".join(f"{type_name(c)}: {n}" for c, n in zip(*np.unique(
@@ -211,18 +225,57 @@ class Cell:
         return neurom.core.Morphology(self._morphology, name=self.name)
 
     @cached_property
+    def _sample_row(self):
+        """SWC sample row of each MorphIO point, or None (not an SWC file)."""
+        if self._samples is None:
+            return None
+        return _sample_rows(np.asarray(self._morphology.points, dtype=np.float64),
+                            np.asarray(self._morphology.diameters, dtype=np.float64),
+                            self._samples)
+
+    @cached_property
+    def _precise(self):
+        row = self._sample_row
+        if row is None:
+            return (np.asarray(self._morphology.points, dtype=np.float64),
+                    np.asarray(self._morphology.diameters, dtype=np.float64))
+        return self._samples.xyz[row], 2.0 * self._samples.radius[row]
+
+    def section_samples(self):
+        """SWC line and sample id of each section's first own sample.
+
+        A section's first point repeats its parent's last one (MorphIO's
+        convention), so a child section is located by its second point.
+
+        Returns
+        -------
+        line, sample_id : numpy.ndarray of int, or None
+            One entry per section; None when the cell was not read from an
+            SWC file.
+        """
+        if self._sample_row is None:
+            return None
+        first = self.section_offsets[:-1]
+        own = np.where((self.section_parents >= 0) & (np.diff(self.section_offsets) > 1),
+                       first + 1, first)
+        row = self._sample_row[own]
+        return self._samples.line[row], self._samples.id[row]
+
+    @property
     def points(self):
         """numpy.ndarray, shape (n, 3): all neurite points, section after section, um.
 
         Each section starts with the last point of its parent section (MorphIO's
-        convention), so sections cover the whole tree without gaps.
+        convention), so sections cover the whole tree without gaps.  For SWC
+        files these are the file's values in double precision (see the module
+        docstring); ``cell.morphio.points`` holds MorphIO's float32 copy.
         """
-        return np.asarray(self._morphology.points, dtype=np.float64)
+        return self._precise[0]
 
-    @cached_property
+    @property
     def diameters(self):
         """numpy.ndarray, shape (n,): diameter at each point of :attr:`points`, um."""
-        return np.asarray(self._morphology.diameters, dtype=np.float64)
+        return self._precise[1]
 
     @cached_property
     def section_offsets(self):
@@ -286,4 +339,36 @@ class Cell:
         for root in list(mutable.root_sections):
             if root.type == morphio.SectionType.axon:
                 mutable.delete_section(root, recursive=True)
-        return Cell(mutable.as_immutable(), name=self.name, path=self.path)
+        return Cell(mutable.as_immutable(), name=self.name, path=self.path,
+                    samples=self._samples)
+
+
+def _sample_rows(points, diameters, samples):
+    """Row of the SWC sample each MorphIO point was read from (vectorised).
+
+    MorphIO rounds every SWC value to float32 and copies each section's first
+    point from its parent's last one, so a point is identified by its float32
+    coordinates and diameter.  Samples that agree in all four float32 values
+    agree in double precision to ~1e-7 relative: the first one is taken.
+
+    Raises
+    ------
+    morphologies.errors.MorphIOReadError
+        If a point matches no sample (MorphIO changed the geometry).
+    """
+    def keys(xyz, diameter):  # the four float32 values of each point as one 16-byte key
+        values = np.column_stack([xyz, diameter]).astype(np.float32)
+        return np.ascontiguousarray(values).view(np.dtype((np.void, 16))).ravel()
+
+    key_file, key_read = keys(samples.xyz, 2.0 * samples.radius), keys(points, diameters)
+    order = np.argsort(key_file, kind="stable")
+    pos = np.minimum(np.searchsorted(key_file[order], key_read), len(order) - 1)
+    row = order[pos]  # the first sample with that key
+    row[key_file[row] != key_read] = -1
+    if (row < 0).any():
+        bad = int(np.flatnonzero(row < 0)[0])
+        raise MorphIOReadError(
+            f"MorphIO returned point {points[bad].tolist()} (diameter {diameters[bad]:g}) that "
+            "is not a sample of the file.", path=samples.path,
+            hint="please report this file; MorphIO should read SWC samples unchanged.")
+    return row

@@ -110,8 +110,12 @@ def view_command(args):
         cell = _load(args)
     except MorphologyError as exc:
         return _fail(exc)
-    path = save_html(plot_morphology(cell, color_by=args.color_by, style=args.style),
-                     args.output)
+    figure = plot_morphology(cell, color_by=args.color_by, style=args.style)
+    try:
+        path = save_html(figure, args.output)
+    except OSError as exc:
+        print(f"error: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
     print(f"wrote {path}")
     return 0
 

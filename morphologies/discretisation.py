@@ -415,7 +415,7 @@ def discretise(cell, rule="d_lambda", *, d_lambda=0.1, frequency=100 * Hz,
     if rule not in RULES:
         raise DiscretisationError(f"unknown rule {rule!r}; use one of {RULES}.")
     params = {
-        "d_lambda": float(d_lambda),
+        "d_lambda": float(_units.magnitude(d_lambda, _units.PLAIN, "d_lambda")),
         "frequency": _units.magnitude(frequency, _units.FREQUENCY, "frequency"),
         "Ri": _units.magnitude(Ri, _units.RESISTIVITY, "Ri"),
         "Cm": _units.magnitude(Cm, _units.CAPACITANCE, "Cm"),

@@ -8,6 +8,7 @@ tree.  Input files are only ever read.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,9 +19,11 @@ from neurom.check import morphology_checks as _neurom_checks
 from .cell import Cell
 from .errors import (
     DiameterError,
+    EmptyFileError,
     GeometryWarning,
     MorphIOReadError,
     MorphIOWarning,
+    MorphologyFileError,
     MorphologyNotFoundError,
     NonStandardSomaWarning,
     Problem,
@@ -52,6 +55,10 @@ _GEOMETRY_CHECKS = {
 
 def _check_path(path):
     path = Path(path)
+    if path.is_dir():
+        raise MorphologyNotFoundError(
+            "this is a directory, not a morphology file.", path=path,
+            hint="give the path of one .swc, .asc or .h5 file (`ls` the directory).")
     if not path.is_file():
         raise MorphologyNotFoundError("no such file.", path=path, hint="check the path.")
     if path.suffix.lower() not in SUPPORTED_FORMATS:
@@ -61,8 +68,29 @@ def _check_path(path):
     return path
 
 
+def _empty_problem(path):
+    """An EmptyFileError problem for an ASC or H5 file with no content, else None."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise MorphologyFileError(f"cannot read the file ({exc.strerror or exc}).", path=path,
+                                  hint="check the file's permissions.", code="unreadable") from None
+    if path.suffix.lower() == ".asc":
+        # Neurolucida comments run from ';' to the end of the line
+        raw = b"\n".join(line.split(b";")[0] for line in raw.splitlines())
+    if raw.strip():
+        return None
+    return Problem(EmptyFileError, "the file is empty." if not raw else
+                   "the file holds only comments or blank lines.", path=path,
+                   hint="export the reconstruction again; the file has no morphology.")
+
+
 def _read_morphio(path, samples):
     """Read ``path`` with MorphIO; return (morphology or None, problems)."""
+    if samples is None:
+        empty = _empty_problem(path)
+        if empty is not None:
+            return None, [empty]
     collector = morphio.WarningHandlerCollector()
     try:
         morphology = morphio.Morphology(str(path), options=morphio.Option.no_modifier,
@@ -77,6 +105,7 @@ def _read_morphio(path, samples):
         warning = emission.warning
         kind = _MORPHIO_WARNING_KIND.get(type(warning).__name__, MorphIOWarning)
         line, text = parse_morphio_message(warning.msg())
+        text = text.removeprefix("Warning:").strip().rstrip(":")
         if kind is NonStandardSomaWarning:
             soma = morphology.soma
             text = (f"three-point soma not in NeuroMorpho.Org's standard form ({text}); "
@@ -112,20 +141,44 @@ def _check_loaded(morphology, path):
     return problems
 
 
+def _where(cell, sections):
+    """Text naming sections, with their SWC line and sample id when known."""
+    located = cell.section_samples()
+    names = [f"{s}" if located is None else
+             f"{s} (from line {located[0][s]}, sample id {located[1][s]})"
+             for s in sections[:10]]
+    return ", ".join(names) + (f" and {len(sections) - 10} more" if len(sections) > 10 else "")
+
+
 def _geometry_problems(cell):
+    """NeuroM's morphology checks (and single-point sections) as GeometryWarnings."""
+    single = np.flatnonzero(np.diff(cell.section_offsets) < 2)
+    if len(single):
+        # several NeuroM checks index a section's second point: they cannot run
+        return [Problem(
+            GeometryWarning, f"section(s) {_where(cell, single)} have a single point (a branch "
+            "of one sample): no length, no membrane, so they cannot be discretised; NeuroM's "
+            "geometry checks were not run.", path=cell.path,
+            hint="delete the sample, or give the branch a second sample.",
+            code="single_point_section")]
     problems = []
     for name, what in _GEOMETRY_CHECKS.items():
-        result = getattr(_neurom_checks, name)(cell.neurom)
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore", RuntimeWarning)
+            result = getattr(_neurom_checks, name)(cell.neurom)
         if result.status:
             continue
         # NeuroM's info is a list of section ids or of (section id, points) pairs
         info = result.info if isinstance(result.info, list) else []
         sections = sorted({int(np.ravel(item[0] if isinstance(item, tuple) else item)[0])
                            for item in info})
-        where = (" in section(s) " + ", ".join(map(str, sections[:10]))
-                 + (" ..." if len(sections) > 10 else "")) if sections else ""
+        where = f" in section(s) {_where(cell, sections)}" if sections else ""
+        line = sample_id = None
+        located = cell.section_samples()
+        if located is not None and len(sections) == 1:
+            line, sample_id = int(located[0][sections[0]]), int(located[1][sections[0]])
         problems.append(Problem(GeometryWarning, f"{what} (NeuroM {name}){where}.",
-                                path=cell.path, code=name))
+                                path=cell.path, line=line, sample_id=sample_id, code=name))
     return problems
 
 
@@ -171,13 +224,15 @@ def load(path, *, remove_axon=False, name=None):
     samples, problems = (read_swc_samples(path) if path.suffix.lower() == ".swc"
                          else (None, []))
     _raise_errors(problems)
-    morphology, problems = _read_morphio(path, samples)
+    morphology, more = _read_morphio(path, samples)
+    problems += more
     _raise_errors(problems)
     problems += _check_loaded(morphology, path)
     _raise_errors(problems)
+    cell = Cell(morphology, name=name or path.name.split(".")[0], path=path, samples=samples)
+    cell.points  # noqa: B018 - match MorphIO's points to the samples now (may raise)
     for problem in problems:
         problem.warn(stacklevel=3)
-    cell = Cell(morphology, name=name or path.name.split(".")[0], path=path)
     return cell.without_axon() if remove_axon else cell
 
 
@@ -216,7 +271,7 @@ class CheckReport:
         for p in self.problems:
             where = f"line {p.line}" if p.line is not None else ""
             sample = f"id {p.sample_id}" if p.sample_id is not None else ""
-            text = p.what + (f" Fix: {p.hint}" if p.hint and p.is_error else "")
+            text = p.what + (f" Fix: {p.hint}" if p.hint else "")
             rows.append(f"  {p.severity:<7} {where:<11} {sample:<9} {p.kind.__name__:<22} {text}")
         return "\n".join(rows)
 
@@ -257,5 +312,11 @@ def check(path):
         return report
     report.problems += _check_loaded(morphology, path)
     if report.ok:
-        report.problems += _geometry_problems(Cell(morphology, name=path.stem, path=path))
+        cell = Cell(morphology, name=path.stem, path=path, samples=samples)
+        try:
+            cell.points  # noqa: B018 - MorphIO's points matched to the SWC samples
+        except MorphIOReadError as exc:
+            report.problems.append(Problem(MorphIOReadError, exc.what, path=path, hint=exc.hint))
+            return report
+        report.problems += _geometry_problems(cell)
     return report

@@ -28,6 +28,7 @@ from .errors import (
     DisconnectedTreeError,
     EmptyFileError,
     MissingParentError,
+    MorphologyFileError,
     MorphologyNotFoundError,
     Problem,
     SampleIdError,
@@ -44,6 +45,8 @@ MAX_TYPE_CODE = 19
 _SOMA = 1
 _LINE_FORMAT = "each SWC data line must be 'id type x y z radius parent' (7 numbers)."
 _WHITESPACE = np.array([9, 11, 12, 13, 32], dtype=np.uint8)
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
+_MAX_ID = 2**32 - 1
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,15 @@ def _token_lines(joined, n_lines):
     return np.bincount(token_line, minlength=n_lines), token_line
 
 
+def _id_of(fields):
+    """The sample id of a data line's fields when its first field is an integer, else None."""
+    try:
+        value = float(fields[0])
+    except ValueError:
+        return None
+    return int(value) if np.isfinite(value) and value == int(value) else None
+
+
 def _is_number(token):
     try:
         float(token)
@@ -137,6 +149,10 @@ def read_swc_samples(path):
         raw = path.read_bytes()
     except FileNotFoundError:
         raise MorphologyNotFoundError("no such file.", path=path, hint="check the path.") from None
+    except OSError as exc:
+        raise MorphologyFileError(f"cannot read the file ({exc.strerror or exc}).", path=path,
+                                  hint="check the path and the file's permissions.",
+                                  code="unreadable") from None
     text = raw.decode("utf-8", errors="replace")
     line_no, code = _data_lines(text)
     if len(line_no) == 0:
@@ -163,7 +179,8 @@ def read_swc_samples(path):
         for i, j in zip(*np.nonzero(~numeric)):
             problems.append(_problem(
                 SWCSyntaxError, f"field {SWC_FIELDS[j]!r} is {str(tokens[i, j])!r}, not a number.",
-                path, line_no[i], hint=_LINE_FORMAT, code="non_numeric"))
+                path, line_no[i], sample_id=_id_of(tokens[i]), hint=_LINE_FORMAT,
+                code="non_numeric"))
         values = np.where(numeric, tokens, "nan").astype(np.float64)
         line_no = line_no[numeric.all(axis=1)]
         values = values[numeric.all(axis=1)]
@@ -172,7 +189,26 @@ def read_swc_samples(path):
     for i, j in zip(*np.nonzero(~finite)):
         problems.append(_problem(
             SWCSyntaxError, f"field {SWC_FIELDS[j]!r} is {values[i, j]}, not a finite number.",
-            path, line_no[i], hint=_LINE_FORMAT, code="non_finite"))
+            path, line_no[i], sample_id=_id_of(values[i]), hint=_LINE_FORMAT, code="non_finite"))
+    # MorphIO stores coordinates and diameters in single precision
+    too_big = finite & (np.abs(values) > _FLOAT32_MAX)
+    too_big[:, [0, 1, 6]] = False  # ids, types and parents are checked as integers
+    for i, j in zip(*np.nonzero(too_big)):
+        problems.append(_problem(
+            SWCSyntaxError, f"field {SWC_FIELDS[j]!r} is {values[i, j]:g}, beyond the range of "
+            f"single precision ({_FLOAT32_MAX:.2g}) in which MorphIO stores it.", path,
+            line_no[i], sample_id=_id_of(values[i]),
+            hint="coordinates and radii are in um; correct the value.", code="out_of_range"))
+    # MorphIO reads ids and parents as unsigned 32-bit integers
+    id_too_big = finite[:, [0, 6]] & (np.abs(values[:, [0, 6]]) > _MAX_ID)
+    for i, j in zip(*np.nonzero(id_too_big)):
+        problems.append(_problem(
+            SampleIdError if j == 0 else MissingParentError,
+            f"{('id', 'parent')[j]} {values[i, 6 * j]:.0f} is larger than {_MAX_ID}, the largest "
+            "id MorphIO reads.", path, line_no[i], sample_id=int(values[i, 0]),
+            hint="renumber the samples (ids and parents) from 1.", code="out_of_range"))
+    finite &= ~too_big
+    finite[:, [0, 6]] &= ~id_too_big
     rows = finite.all(axis=1)
     values, line_no = values[rows], line_no[rows]
     n_syntax = len(problems)
@@ -232,12 +268,14 @@ def _check_values(path, line_no, values):
             hint=("use 1 soma, 2 axon, 3 basal dendrite, 4 apical dendrite or a custom code "
                   f"5-{MAX_TYPE_CODE} (0 'undefined' is not accepted)."),
             code="unknown_type"))
-    for i in np.flatnonzero(radius <= 0):
+    for i in np.flatnonzero(radius.astype(np.float32) <= 0):  # as MorphIO stores it
         problems.append(_problem(
-            DiameterError, f"radius is {radius[i]:g}; diameters must be positive.", path,
+            DiameterError, f"radius is {radius[i]:g}; diameters must be positive"
+            + (" (it is 0 in single precision, as MorphIO stores it)." if radius[i] > 0 else "."),
+            path,
             line_no[i], sample_id=int(ids[i]),
             hint="correct the radius (the 6th field) of this sample.",
-            code="zero_diameter" if radius[i] == 0 else "negative_diameter"))
+            code="negative_diameter" if radius[i] < 0 else "zero_diameter"))
     for i in np.flatnonzero(parents < -1):
         problems.append(_problem(
             MissingParentError, f"parent id {parents[i]:g} is invalid.", path, line_no[i],

@@ -15,7 +15,9 @@ for 12,000-point cells a view has a handful of traces, not one per segment:
     tubes with the true diameters, to scale with the axes.
 
 The soma is a sphere of the soma's area (see :mod:`morphologies.cell`).  Axes
-have equal aspect ratio (``aspectmode="data"``).  :func:`save_html` writes one
+have equal scales (:func:`scene_layout`: explicit ranges, box in proportion)
+and the default camera is orthographic, looking at the xy plane with y up (the
+apical axis of NeuroMorpho.Org files), turned slightly for depth.  :func:`save_html` writes one
 self-contained HTML file that works offline (plotly.js embedded, no CDN).
 Static images (``fig.write_image``) are optional: they need the ``kaleido``
 package, which drives a local Chromium; nothing here depends on them.
@@ -32,7 +34,8 @@ from . import _units
 from .cell import Cell, type_name
 from .discretisation import Discretisation, _Geometry
 
-__all__ = ["plot_morphology", "animate_morphology", "save_html", "TYPE_COLORS", "COLOR_BY"]
+__all__ = ["plot_morphology", "animate_morphology", "save_html", "scene_layout", "TYPE_COLORS",
+           "COLOR_BY"]
 
 #: Colour of each neurite type in views coloured by type.
 TYPE_COLORS = {"soma": "#3a3a3a", "axon": "#1f77b4", "basal": "#d62728", "apical": "#9467bd"}
@@ -308,16 +311,64 @@ def plot_morphology(obj, color_by="type", *, color_label=None, style="lines", ma
     fig.add_trace(go.Mesh3d(**soma))
     for name, spec in (markers or {}).items():
         fig.add_trace(_marker_trace(name, spec, table))
-    axis = dict(showbackground=False, showspikes=False)
+    # bounds of everything drawn: tubes (with their radius), soma sphere, markers
+    ends = np.concatenate([seg.start, seg.end])
+    radius = np.tile(seg.diameter / 2, 2)[:, None]
+    corners = np.vstack([ends - radius, ends + radius, cell.soma.center - cell.soma.radius,
+                         cell.soma.center + cell.soma.radius]
+                        + [np.column_stack([t.x, t.y, t.z]).astype(float) for t in fig.data
+                           if isinstance(t, go.Scatter3d) and t.mode == "markers"])
     fig.update_layout(
         title=title if title is not None else cell.name,
-        scene=dict(aspectmode="data", xaxis=dict(title="x (um)", **axis),
-                   camera=dict(up=dict(x=0, y=1, z=0), eye=dict(x=0.0, y=0.0, z=3.0)),
-                   yaxis=dict(title="y (um)", **axis), zaxis=dict(title="z (um)", **axis)),
+        scene=scene_layout(np.nanmin(corners, 0), np.nanmax(corners, 0)),
         legend=dict(itemsizing="constant", x=0, y=1, xanchor="left", yanchor="top"),
         margin=dict(l=0, r=0, t=40, b=0),
         template="plotly_white")
     return fig
+
+
+#: Default camera: orthographic, y (the apical axis of NeuroMorpho files) up, looking
+#: along -z with a slight turn for depth.  ``eye`` is scaled to the scene's box.
+CAMERA_DIRECTION = (0.25, 0.18, 1.0)
+_EYE_DISTANCE = 1.5
+#: Orthographic views are zoomed by scaling the box (plotly.js does the same on scroll).
+_ZOOM = 1.8
+
+
+def scene_layout(lower, upper, *, pad=0.03):
+    """3D scene with equal scales on x, y, z (um) and the default front camera.
+
+    The axis ranges are the bounds plus ``pad`` of the largest extent; the
+    box's aspect ratio is the ratio of the ranges (so 1 um is as long on every
+    axis) and its largest side is 1, which the camera frames whatever the
+    cell's shape.  Orthographic projection: lengths do not shrink with depth.
+
+    Parameters
+    ----------
+    lower, upper : array_like, shape (3,)
+        Bounds of what is drawn, um.
+    pad : float, optional
+        Margin, as a fraction of the largest extent.
+
+    Returns
+    -------
+    dict
+        plotly ``layout.scene``.
+    """
+    lower, upper = np.asarray(lower, dtype=float), np.asarray(upper, dtype=float)
+    margin = pad * max(float(np.max(upper - lower)), 1.0)
+    lower, upper = lower - margin, upper + margin
+    span = upper - lower
+    ratio = span / span.max()
+    eye = np.asarray(CAMERA_DIRECTION) / np.linalg.norm(CAMERA_DIRECTION) * _EYE_DISTANCE
+    axes = {f"{name}axis": dict(title=f"{name} (um)", range=[float(lo), float(hi)],
+                                showbackground=False, showspikes=False)
+            for name, lo, hi in zip("xyz", lower, upper)}
+    return dict(aspectmode="manual", aspectratio=dict(zip("xyz", map(float, ratio * _ZOOM))),
+                camera=dict(up=dict(x=0, y=1, z=0), center=dict(x=0, y=0, z=0),
+                            eye=dict(zip("xyz", map(float, eye))),
+                            projection=dict(type="orthographic")),
+                **axes)
 
 
 def _marker_trace(name, spec, table):

@@ -53,3 +53,35 @@ def test_python_dash_m(tmp_path):
         [sys.executable, "-m", "morphologies", "check", str(DATA / "broken_swc" / "cycle.swc")],
         capture_output=True, text=True, timeout=120)
     assert result.returncode == 1 and "CycleError" in result.stdout
+
+
+def test_nnd_never_shows_a_traceback(tmp_path, capsys):
+    """The real `nnd` entry point on broken and odd inputs: exit 1, one `error:` line."""
+    from dendrites.cli import main
+
+    (tmp_path / "folder.swc").mkdir()
+    (tmp_path / "empty.asc").write_text("")
+    (tmp_path / "junk.h5").write_text("not HDF5")
+    (tmp_path / "huge.swc").write_text("1 1 0 0 0 5 -1\n2 3 1e40 0 0 1 1\n")
+    inputs = [DATA / "broken_swc" / "cycle.swc", tmp_path / "folder.swc", tmp_path / "empty.asc",
+              tmp_path / "junk.h5", tmp_path / "huge.swc", tmp_path / "missing.swc"]
+    for path in inputs:
+        for command in (["check"], ["info"], ["view", "-o", str(tmp_path / "v.html")]):
+            assert main([command[0], str(path), *command[1:]]) == 1, (command, path)
+            captured = capsys.readouterr()
+            text = captured.out + captured.err
+            assert "Traceback" not in text and str(path) in text
+            assert "error" in text
+    assert main(["view", str(DATA / "valid" / "y_cell.swc"), "-o",
+                 str(tmp_path / "folder.swc")]) == 1  # cannot write: a directory
+    assert "cannot write" in capsys.readouterr().err
+
+
+def test_installed_nnd_command():
+    nnd = Path(sys.executable).parent / "nnd"
+    command = [str(nnd)] if nnd.exists() else [
+        sys.executable, "-c", "import sys; from dendrites.cli import main; sys.exit(main())"]
+    result = subprocess.run([*command, "check", str(DATA / "broken_swc" / "repeated_id.swc")],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "line 6" in result.stdout and "id 4" in result.stdout and "Fix:" in result.stdout

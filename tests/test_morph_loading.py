@@ -36,7 +36,10 @@ VALID = DATA / "valid"
 BROKEN_CASES = {
     "empty.swc": (EmptyFileError, None, None, "empty"),
     "comments_only.swc": (EmptyFileError, None, None, "only comments"),
-    "non_numeric.swc": (SWCSyntaxError, 6, None, "'zero', not a number"),
+    "non_numeric.swc": (SWCSyntaxError, 6, 5, "'zero', not a number"),
+    "nan_radius.swc": (SWCSyntaxError, 6, 5, "'radius' is nan, not a finite number"),
+    "huge_coordinate.swc": (SWCSyntaxError, 6, 5, "beyond the range of single precision"),
+    "id_too_large.swc": (SampleIdError, 6, 5000000000, "larger than 4294967295"),
     "missing_field.swc": (SWCSyntaxError, 6, None, "6 fields instead of 7"),
     "extra_field.swc": (SWCSyntaxError, 6, None, "8 fields instead of 7"),
     "non_integer_id.swc": (SampleIdError, 6, None, "5.5 is not an integer"),
@@ -214,3 +217,99 @@ def test_geometry_oddities_are_check_warnings():
         disc = discretise(cell, rule)
         assert disc.compartments.area.sum() == pytest.approx(
             cell.soma.area + cell.sections.area.sum(), rel=1e-6)
+
+
+def test_crlf_and_tabs_read_as_the_plain_file():
+    """Windows line ends and tab separators change nothing (lines still count by \\n)."""
+    plain, odd = load(VALID / "y_cell.swc"), load(VALID / "y_cell_crlf_tabs.swc")
+    np.testing.assert_array_equal(odd.points, plain.points)
+    np.testing.assert_array_equal(odd.diameters, plain.diameters)
+    assert check(VALID / "y_cell_crlf_tabs.swc").ok
+    # one more comment line than y_cell.swc: the first dendrite sample (id 4) is on line 7
+    line, first_sample = odd.section_samples()
+    assert line[list(first_sample).index(4)] == 7
+
+
+def test_points_are_the_files_double_precision_values():
+    """MorphIO keeps float32; the cell's points are the SWC text's float64 values."""
+    from morphologies import load_bundled
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NonStandardSomaWarning)
+        cell = load_bundled("L23BPC")
+    data = np.loadtxt(cell.path, comments="#")
+    text_values = {tuple(row) for row in np.column_stack([data[:, 2:5], 2 * data[:, 5]])}
+    ours = np.column_stack([cell.points, cell.diameters])
+    assert all(tuple(row) in text_values for row in ours)  # exact, not to float32
+    np.testing.assert_allclose(cell.points, cell.morphio.points, rtol=1e-6, atol=1e-4)
+    assert not np.array_equal(cell.points, np.asarray(cell.morphio.points, dtype=float))
+    dendrites = cell.without_axon()
+    assert len(dendrites.points) < len(cell.points)
+    assert all(tuple(row) in text_values
+               for row in np.column_stack([dendrites.points, dendrites.diameters]))
+
+
+def _odd_inputs(tmp_path):
+    """Inputs that are not morphologies, each with the words its error must contain."""
+    asc = (VALID / "contour.asc").read_text()
+    cases = {
+        "a_directory.swc": (None, MorphologyNotFoundError, "directory"),
+        "empty.asc": ("", EmptyFileError, "empty"),
+        "comments.asc": ("; only a comment\n\n", EmptyFileError, "only comments"),
+        "unbalanced.asc": (asc.replace(")", "", 3), MorphIOReadError, "balanced parens"),
+        "not_hdf5.h5": ("this is not HDF5", MorphIOReadError, "Not an HDF5 file"),
+        "binary.swc": ("\x00\x01garbage\n", SWCSyntaxError, "1 fields instead of 7"),
+        "header_only.swc": ("# id type x y z r parent\n", EmptyFileError, "only comments"),
+    }
+    for name, (text, _, _) in cases.items():
+        if text is None:
+            (tmp_path / name).mkdir()
+        else:
+            (tmp_path / name).write_text(text)
+    import h5py
+
+    with h5py.File(tmp_path / "other.h5", "w") as f:
+        f["data"] = [1, 2, 3]
+    cases["other.h5"] = (None, MorphIOReadError, "Missing points or structure")
+    return cases
+
+
+def test_odd_inputs_give_toolkit_errors(tmp_path):
+    for name, (_, kind, words) in _odd_inputs(tmp_path).items():
+        path = tmp_path / name
+        with pytest.raises(kind, match=words) as info:
+            load(path)
+        assert isinstance(info.value, MorphologyError) and info.value.path == path
+        if kind is not MorphologyNotFoundError:
+            report = check(path)  # listed, not raised
+            assert [p.kind for p in report.errors] == [kind], name
+
+
+def test_single_sample_neurite_is_reported_not_crashed(tmp_path):
+    """NeuroM's checks index a section's second point; check() reports it instead."""
+    from morphologies import discretise
+    from morphologies.errors import DiscretisationError, GeometryWarning
+
+    path = tmp_path / "stub.swc"
+    path.write_text("1 1 0 0 0 5 -1\n2 3 0 -5 0 5 1\n3 3 0 5 0 5 1\n"
+                    "4 3 6 0 0 1 1\n5 3 16 0 0 1 4\n6 2 -6 0 0 1 1\n")
+    report = check(path)
+    assert report.ok and [p.kind for p in report.warnings] == [GeometryWarning]
+    assert "single point" in str(report) and "line 6, sample id 6" in str(report)
+    with pytest.raises(DiscretisationError, match="zero length"):
+        discretise(load(path))
+
+
+def test_points_that_match_no_sample_are_an_error():
+    """If MorphIO ever returned a point that is not a sample, no silent float32 fallback."""
+    from morphologies.cell import _sample_rows
+    from morphologies.swc import SWCSamples
+
+    samples = SWCSamples(path=Path("x.swc"), line=np.array([1, 2]), id=np.array([1, 2]),
+                         type=np.array([1, 3]), xyz=np.array([[0.0, 0, 0], [0.1, 0, 0]]),
+                         radius=np.array([5.0, 0.5]), parent=np.array([-1, 1]))
+    np.testing.assert_array_equal(
+        _sample_rows(np.array([[0.1, 0, 0], [0.1, 0, 0]], dtype=np.float32).astype(float),
+                     np.array([1.0, 1.0]), samples), [1, 1])
+    with pytest.raises(MorphIOReadError, match="not a sample of the file"):
+        _sample_rows(np.array([[0.2, 0.0, 0.0]]), np.array([1.0]), samples)

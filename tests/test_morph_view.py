@@ -8,8 +8,8 @@ import plotly.graph_objects as go
 import pytest
 from brian2 import ms, mV
 
-from morphologies import (animate_morphology, discretise, load_bundled, plot_morphology,
-                          save_html, y_branch)
+from morphologies import (animate_morphology, ball_and_stick, discretise, load_bundled,
+                          plot_morphology, save_html, y_branch)
 from morphologies.errors import NonStandardSomaWarning, UnitError
 from morphologies.view import COLOR_BY, _Segments
 
@@ -21,6 +21,35 @@ def small():
         return discretise(load_bundled("L23BPC"))
 
 
+def _assert_equal_scales_and_front_view(fig, cell):
+    """1 um is as long on x, y and z; everything drawn is inside the axis ranges; the
+    camera looks at the xy plane (y up, the apical axis) within 20 degrees."""
+    scene = fig.layout.scene
+    assert scene.aspectmode == "manual"
+    spans = [np.diff(getattr(scene, f"{a}axis").range)[0] for a in "xyz"]
+    ratios = [getattr(scene.aspectratio, a) for a in "xyz"]
+    np.testing.assert_allclose(np.divide(spans, ratios), spans[0] / ratios[0], rtol=1e-12)
+    for axis, values in zip("xyz", (cell.points.T if len(cell.points) else [[]] * 3)):
+        low, high = getattr(scene, f"{axis}axis").range
+        centre = cell.soma.center["xyz".index(axis)]
+        assert low <= min(np.min(values, initial=centre), centre - cell.soma.radius)
+        assert high >= max(np.max(values, initial=centre), centre + cell.soma.radius)
+    camera = scene.camera
+    assert (camera.up.x, camera.up.y, camera.up.z) == (0, 1, 0)
+    eye = np.array([camera.eye.x, camera.eye.y, camera.eye.z])
+    assert np.degrees(np.arccos(eye[2] / np.linalg.norm(eye))) < 20
+    assert camera.projection.type == "orthographic"
+
+
+def test_long_thin_cell_is_framed():
+    """A 500 um stick and its 20 um soma: the view is not zoomed onto part of it."""
+    cell = ball_and_stick()
+    for style in ("lines", "tubes"):
+        fig = plot_morphology(cell, style=style)
+        _assert_equal_scales_and_front_view(fig, cell)
+        assert max(getattr(fig.layout.scene.aspectratio, a) for a in "xyz") < 2.5
+
+
 def _line_points(fig):
     return sum(len(t.x) for t in fig.data if isinstance(t, go.Scatter3d) and t.mode == "lines")
 
@@ -29,8 +58,7 @@ def _line_points(fig):
 def test_named_colourings(small, color_by):
     for obj in (small.cell, small):
         fig = plot_morphology(obj, color_by=color_by)
-        scene = fig.layout.scene
-        assert scene.aspectmode == "data"
+        _assert_equal_scales_and_front_view(fig, small.cell)
         soma = [t for t in fig.data if isinstance(t, go.Mesh3d)]
         assert len(soma) == 1 and soma[0].name.startswith("soma")
         radius = np.max(np.linalg.norm(np.column_stack([soma[0].x, soma[0].y, soma[0].z])
@@ -52,9 +80,12 @@ def test_every_segment_drawn_once_with_true_positions(small):
                           if isinstance(t, go.Scatter3d)]).astype(float)
     runs = np.isnan(xyz[:, 0]).sum() + len([t for t in fig.data if isinstance(t, go.Scatter3d)])
     assert len(xyz) - np.isnan(xyz[:, 0]).sum() == len(segments.start) + runs
+    from scipy.spatial import cKDTree
+
     points = xyz[~np.isnan(xyz[:, 0])]
-    np.testing.assert_allclose(np.sort(points, axis=0)[[0, -1]],
-                               np.sort(cell.points, axis=0)[[0, -1]], rtol=1e-6)
+    # every vertex is a reconstructed point and every point is drawn (float32: 1e-4 um)
+    assert cKDTree(cell.points).query(points)[0].max() < 1e-4
+    assert cKDTree(points).query(cell.points)[0].max() < 1e-4
 
 
 def test_segments_map_to_their_compartment(small):
