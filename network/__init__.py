@@ -22,7 +22,7 @@ from importlib.metadata import PackageNotFoundError, version as _version
 from numpy import arange
 
 from . import analysis, build, connectivity, hdf5, model, plots, recording, stim
-from .errors import ModelKeyError, ModelValueError, NetworkError, RecordingError
+from .errors import ModelKeyError, ModelValueError, NetworkError, RecordingError, SimulationError
 from .run import collect_and_run, set_code_target
 
 try:
@@ -33,5 +33,5 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 __all__ = [
     "arange", "build", "stim", "collect_and_run", "set_code_target", "recording", "plots",
     "analysis", "connectivity", "model", "hdf5",
-    "NetworkError", "ModelKeyError", "ModelValueError", "RecordingError",
+    "NetworkError", "ModelKeyError", "ModelValueError", "RecordingError", "SimulationError",
 ]

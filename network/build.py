@@ -22,20 +22,26 @@ Cell model (one ``NeuronGroup`` per population), conductance-based AdExp::
     dGsyn_pre/dt = -Gsyn_pre / Tsyn_pre
     spike when V > Vspike: V <- Vreset, w <- w + b, V held at Vreset for Trefrac
 
-With ``deltaV = 0`` the exponential term is dropped (LIF).  Every parameter is a
-shared constant variable of the group, never a literal in generated code, so that
-changing a value does not recompile anything.  A presynaptic conductance counts as
-excitatory in the recorded currents ``Ie``/``Ii`` when its reversal potential is
-above the postsynaptic leak reversal ``El`` (depolarising), inhibitory otherwise.
+With ``deltaV = 0`` the exponential term is dropped (LIF).  During the refractory
+period V is held at ``Vreset`` while ``w`` and the conductances go on evolving.
+Every parameter is a shared constant variable of the group, never a literal in
+generated code, so that changing a value does not recompile anything.  A
+presynaptic conductance counts as excitatory in the recorded currents ``Ie``/``Ii``
+when its reversal potential is above the postsynaptic threshold ``Vthre`` (it can
+by itself bring the cell to fire), inhibitory otherwise (hyperpolarising or
+shunting, e.g. a GABA-A reversal between rest and threshold).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+import numbers
+
 from . import connectivity as conn
-from .errors import ModelKeyError, ModelValueError
-from .model import cell_parameters, get, synaptic_parameters, validate_model
+from .errors import ModelKeyError, ModelValueError, SimulationError
+from .model import (CELL_PARAMETERS, OPTIONAL_CELL_PARAMETERS, cell_parameters, check_seed, get, plain_array,
+                    seed_sequence, synaptic_parameters, validate_model)
 
 __all__ = [
     "populations",
@@ -47,12 +53,8 @@ __all__ = [
     "initialize_to_random",
 ]
 
-# parameter -> brian2 unit name (seed units)
-_UNITS = {
-    "Gl": "nS", "Cm": "pF", "Trefrac": "ms", "El": "mV", "Vthre": "mV", "Vreset": "mV",
-    "deltaV": "mV", "a": "nS", "b": "pA", "tauw": "ms", "Vspike": "mV", "Iinj": "pA",
-    "Ioscill_amp": "pA", "Ioscill_freq": "Hz", "Vclamp": "mV",
-}
+# parameter -> brian2 unit name (seed units), from the Model grammar
+_UNITS = {name: spec[0] for name, spec in {**CELL_PARAMETERS, **OPTIONAL_CELL_PARAMETERS}.items()}
 _DIM = {"nS": "siemens", "pF": "farad", "ms": "second", "mV": "volt", "pA": "amp", "Hz": "hertz"}
 
 
@@ -75,13 +77,12 @@ def _equations(params, presyn):
     params : dict
         Cell parameters (which optional currents exist, LIF or AdExp, clamp).
     presyn : list of (pre, excitatory)
-        One conductance per presynaptic population.
+        One conductance per presynaptic population; ``excitatory`` puts its current
+        in ``Ie`` (reversal above ``Vthre``), else in ``Ii``.
     """
     clamped = "Vclamp" in params
     lines = []
-    for name in ["Gl", "Cm", "Trefrac", "El", "Vthre", "Vreset", "deltaV", "a", "b", "tauw", "Vspike"] + [
-        k for k in ("Iinj", "Ioscill_amp", "Ioscill_freq", "Vclamp") if k in params
-    ]:
+    for name in list(CELL_PARAMETERS) + [k for k in OPTIONAL_CELL_PARAMETERS if k in params or k == "Vspike"]:
         lines.append(f"{name} : {_DIM[_UNITS[name]]} (shared, constant)")
     exc = [p for p, e in presyn if e]
     inh = [p for p, e in presyn if not e]
@@ -121,15 +122,32 @@ def _check_pops(NTWK, pops, what):
             )
 
 
+def _cell_indices(values, n, what):
+    """``values`` as int64 indices in [0, n), or a ModelValueError naming ``what``."""
+    arr = plain_array(values, what, "1", dtype=None)
+    if arr.ndim != 1:
+        raise ModelValueError(f"{what} must be a 1-D array of cell indices, got shape {arr.shape}.")
+    if arr.size and not (arr.dtype.kind in "iu" or (arr.dtype.kind == "f" and np.all(arr == np.round(arr)))):
+        raise ModelValueError(f"{what} must hold whole cell indices, got dtype {arr.dtype} "
+                              f"(e.g. {arr[:3].tolist()}).")
+    arr = arr.astype(np.int64)
+    if arr.size and (arr.min() < 0 or arr.max() >= n):
+        raise ModelValueError(f"{what}: cell indices must be in [0, {n}), got {arr.min()}..{arr.max()}.")
+    return arr
+
+
 def _recorded_cells(with_Vm, pop, N):
     """Indices of the cells of ``pop`` whose membrane potential is recorded."""
     spec = with_Vm.get(pop, 0) if isinstance(with_Vm, dict) else with_Vm
-    if np.ndim(spec) == 0:
-        return np.arange(min(int(spec), N))
-    idx = np.unique(np.asarray(spec, dtype=np.int64))
-    if idx.size and (idx[0] < 0 or idx[-1] >= N):
-        raise ModelValueError(f"with_Vm for {pop!r}: cell indices must be in [0, {N}), got {idx[0]}..{idx[-1]}.")
-    return idx
+    what = f"with_Vm[{pop!r}]" if isinstance(with_Vm, dict) else "with_Vm"
+    if np.ndim(spec) == 0 and not isinstance(spec, str):
+        if isinstance(spec, (bool, np.bool_)) or not isinstance(spec, numbers.Integral) or not 0 <= spec <= N:
+            raise ModelValueError(
+                f"{what} = {spec!r}: give a number of cells in [0, {N}] (population {pop!r} has "
+                f"N = {N}), a list of cell indices, or a dict {{population: indices}}."
+            )
+        return np.arange(int(spec))
+    return np.unique(_cell_indices(spec, N, what))
 
 
 def populations(Model, NEURONS, AFFERENT_POPULATIONS=(), with_raster=False, with_Vm=0,
@@ -149,7 +167,8 @@ def populations(Model, NEURONS, AFFERENT_POPULATIONS=(), with_raster=False, with
         Record every spike.
     with_Vm : int, sequence of int, or dict
         Record the membrane potential of the first ``with_Vm`` cells of each
-        population, of the given cell indices, or ``{pop: indices}`` per population.
+        population (an int in ``[0, N]`` for every population), of the given cell
+        indices, or ``{pop: number or indices}`` per population.
     with_pop_act : bool
         Record the population rate at every time step.
     with_synaptic_currents, with_synaptic_conductances : bool
@@ -161,9 +180,33 @@ def populations(Model, NEURONS, AFFERENT_POPULATIONS=(), with_raster=False, with
     -------
     dict
         The network (``NTWK``), see the module docstring.
+
+    Raises
+    ------
+    ModelKeyError
+        A missing, misspelt or unknown Model key, a population without ``N_<pop>``.
+    ModelValueError
+        A value out of range (see :func:`network.model.validate_model`), a population
+        listed twice, ``N = 0`` for a simulated population, a bad ``with_Vm``.
+    SimulationError
+        The ``cpp_standalone`` device has already run a network in this process.
     """
     b2 = _b2()
+    from .run import _state
+
+    if _state["target"] == "cpp_standalone" and _state["built"]:
+        raise SimulationError(
+            "brian2's cpp_standalone device has already built and run a network in this process; "
+            "call network.set_code_target('cpp_standalone', directory=...) again before building "
+            "another one (the data of the first network stays readable)."
+        )
     pops_in_model = validate_model(Model)
+    for arg, names in (("NEURONS", NEURONS), ("AFFERENT_POPULATIONS", AFFERENT_POPULATIONS)):
+        if isinstance(names, str) or not all(isinstance(p, str) for p in names):
+            raise ModelValueError(f"{arg} = {names!r} must be a list of population names, e.g. ['Exc', 'Inh'].")
+        twice = sorted({p for p in names if list(names).count(p) > 1})
+        if twice:
+            raise ModelValueError(f"{arg} lists {twice} more than once; give each population once.")
     NEURONS, AFFERENT_POPULATIONS = list(NEURONS), list(AFFERENT_POPULATIONS)
     for p in NEURONS + AFFERENT_POPULATIONS:
         if p not in pops_in_model:
@@ -172,24 +215,30 @@ def populations(Model, NEURONS, AFFERENT_POPULATIONS=(), with_raster=False, with
             )
     if set(NEURONS) & set(AFFERENT_POPULATIONS):
         raise ModelValueError(f"{sorted(set(NEURONS) & set(AFFERENT_POPULATIONS))} listed both as simulated and afferent.")
+    if isinstance(with_Vm, dict) and set(with_Vm) - set(NEURONS):
+        raise ModelKeyError(f"with_Vm names {sorted(set(with_Vm) - set(NEURONS))}, which are not simulated "
+                            f"populations ({NEURONS}).")
     dt = get(Model, "dt", "the integration step")
     tstop = get(Model, "tstop", "the simulation duration")
+    if "SEED" not in Model:
+        raise ModelKeyError("Missing Model key 'SEED': the seed of the network's random numbers (int).")
     b2.defaultclock.dt = dt * b2.ms
     NTWK = {
         "Model": dict(Model), "POPULATIONS": NEURONS, "AFFERENT_POPULATIONS": AFFERENT_POPULATIONS,
         "dt": dt, "tstop": tstop, "NEURONS": {}, "PRESYNAPTIC": {}, "CONNECTIONS": {},
         "CONNECTIVITY": {}, "AFFERENT_RATES": {}, "RASTER": {}, "POP_ACT": {}, "VMS": {},
-        "SEEDS": {"network": int(Model["SEED"]) if "SEED" in Model else None},
+        "SEEDS": {"network": check_seed(Model["SEED"], "Model['SEED']")},
         "OBJECTS": [],
     }
-    if NTWK["SEEDS"]["network"] is None:
-        raise ModelKeyError("Missing Model key 'SEED': the seed of the network's random numbers (int).")
     for pop in NEURONS:
         N = int(get(Model, f"N_{pop}", f"population {pop!r}"))
+        if N < 1:
+            raise ModelValueError(f"Model['N_{pop}'] = 0: a simulated population needs at least one "
+                                  f"cell (remove {pop!r} from the simulated populations instead).")
         params = cell_parameters(Model, pop)
         presyn = [pre for pre in NEURONS + AFFERENT_POPULATIONS if f"Q_{pre}_{pop}" in Model]
         syn = {pre: synaptic_parameters(Model, pre) for pre in presyn}
-        eqs = _equations(params, [(pre, syn[pre][1] > params["El"]) for pre in presyn])
+        eqs = _equations(params, [(pre, syn[pre][1] > params["Vthre"]) for pre in presyn])
         clamped = "Vclamp" in params
         G = b2.NeuronGroup(
             N, eqs, method="euler", name=f"{pop}",
@@ -228,9 +277,71 @@ def populations(Model, NEURONS, AFFERENT_POPULATIONS=(), with_raster=False, with
     return NTWK
 
 
+def _per_synapse(values, n, name, unit):
+    """A scalar or one finite value >= 0 per synapse (plain numbers in ``unit``)."""
+    arr = plain_array(values, name, unit)
+    if arr.shape not in ((), (n,)):
+        raise ModelValueError(f"{name} has shape {arr.shape}: give one value (in {unit}) or one per "
+                              f"synapse, shape ({n},).")
+    bad = ~np.isfinite(arr) | (arr < 0)
+    if bad.any():
+        k = int(np.flatnonzero(bad.ravel())[0])
+        raise ModelValueError(f"{name}: element [{k}] = {float(arr.ravel()[k]):g} {unit}; values must be "
+                              f"finite and >= 0.")
+    return arr
+
+
+def _synapses(NTWK, pre, post, source, i, j, weights=None, delays=None, release_probability=None, name=None):
+    """Create (and register in ``NTWK['OBJECTS']``) brian2 Synapses from validated indices.
+
+    The one place that builds synapses: ``on_pre`` increments ``Gsyn_<pre>`` of the
+    target by ``Q_<pre>_<post>`` (or per-synapse ``wsyn``), optionally gated by the
+    release probability (Model key ``psyn_<pre>_<post>`` by default) and delayed
+    (``delay_<pre>_<post>``).  Returns the Synapses.
+    """
+    b2 = _b2()
+    Model = NTWK["Model"]
+    if release_probability is None and f"psyn_{pre}_{post}" in Model:
+        release_probability = float(Model[f"psyn_{pre}_{post}"])
+    if delays is None and f"delay_{pre}_{post}" in Model:
+        delays = float(Model[f"delay_{pre}_{post}"])
+    model, increment = "", f"Q_{pre}_post"
+    if weights is not None:
+        weights = _per_synapse(weights, i.size, f"weights of {pre}->{post}", "nS")
+        model, increment = "wsyn : siemens (constant)", "wsyn"
+    if delays is not None:
+        delays = _per_synapse(delays, i.size, f"delays of {pre}->{post}", "ms")
+    on_pre = f"Gsyn_{pre}_post += {increment}"
+    if release_probability is not None:
+        if (isinstance(release_probability, (bool, np.bool_)) or not isinstance(release_probability, numbers.Real)
+                or not 0 <= release_probability <= 1):
+            raise ModelValueError(f"release probability {release_probability!r} for {pre}->{post} must be a "
+                                  f"number in [0, 1].")
+        model += "\nprelease : 1 (shared, constant)"
+        on_pre = f"Gsyn_{pre}_post += {increment}*int(rand() < prelease)"
+    names = {o.name for o in NTWK["OBJECTS"]}
+    base = name or f"syn_{pre}_{post}"
+    name, n = base, 1
+    while name in names:  # a second projection between the same populations adds to the first
+        name, n = f"{base}_{n}", n + 1
+    S = b2.Synapses(source, NTWK["NEURONS"][post], model=model, on_pre=on_pre, namespace={}, name=name)
+    if i.size:
+        S.connect(i=i, j=j)
+    else:  # brian2 cannot take empty index arrays; an empty projection is legitimate (K = 0)
+        S.connect(False)
+    if weights is not None:
+        S.wsyn = weights * b2.nS
+    if release_probability is not None:
+        S.prelease = float(release_probability)
+    if delays is not None:
+        S.delay = delays * b2.ms
+    NTWK["OBJECTS"].append(S)
+    return S
+
+
 def connect(NTWK, pre, post, i, j, weights=None, delays=None, release_probability=None, name=None,
             source=None):
-    """Create the synapses ``pre -> post`` from index arrays (the one place that does).
+    """Create the synapses ``pre -> post`` from index arrays.
 
     Parameters
     ----------
@@ -238,16 +349,20 @@ def connect(NTWK, pre, post, i, j, weights=None, delays=None, release_probabilit
     pre, post : str
         Presynaptic population (simulated or afferent) and postsynaptic population.
     i, j : array_like of int
-        Presynaptic and postsynaptic indices.
-    weights : array_like, optional
-        Per-synapse conductance increments in nS; by default every synapse uses the
-        population weight ``Q_<pre>_<post>`` (a shared parameter of ``post``).
+        Presynaptic and postsynaptic indices (an empty projection is allowed).
+    weights : float or array_like, optional
+        Conductance increments in nS (one, or one per synapse); by default every
+        synapse uses the population weight ``Q_<pre>_<post>`` (a shared parameter of
+        ``post``).
     delays : float or array_like, optional
-        Transmission delays in ms (default: ``delay_<pre>_<post>`` if in the Model,
-        else none).
+        Transmission delays in ms (one, or one per synapse; default:
+        ``delay_<pre>_<post>`` if in the Model, else none).
     release_probability : float, optional
         Each presynaptic spike is transmitted with this probability (default:
         ``psyn_<pre>_<post>`` if in the Model, else 1).
+    name : str, optional
+        Name of the brian2 object (default ``syn_<pre>_<post>``, then
+        ``syn_<pre>_<post>_1``... for further projections between the same populations).
     source : brian2 group, optional
         The presynaptic group when ``pre`` is an afferent population simulated as
         spike sources (see :mod:`network.stim`).
@@ -255,8 +370,19 @@ def connect(NTWK, pre, post, i, j, weights=None, delays=None, release_probabilit
     Returns
     -------
     brian2.Synapses
+        Stored in ``NTWK['CONNECTIONS'][(pre, post)]`` (further projections between the
+        same populations under ``(pre + '_1', post)``...); their synapses add up.
+        ``NTWK['CONNECTIVITY'][(pre, post)]`` holds the ``(i, j)`` of all of them.
+
+    Raises
+    ------
+    ModelKeyError
+        Unknown population, or no ``Q_<pre>_<post>`` conductance in ``post``.
+    ModelValueError
+        Indices out of range or not whole numbers, weights/delays of the wrong
+        shape, negative or given as brian2 Quantities, a release probability
+        outside [0, 1].
     """
-    b2 = _b2()
     _check_pops(NTWK, [pre, post], "connect()")
     if post not in NTWK["NEURONS"]:
         raise ModelKeyError(f"Postsynaptic population {post!r} is not simulated (afferents receive no synapses).")
@@ -269,46 +395,19 @@ def connect(NTWK, pre, post, i, j, weights=None, delays=None, release_probabilit
         if pre not in NTWK["NEURONS"]:
             raise ModelValueError(f"{pre!r} is an afferent population: connect it through network.stim.")
         source = NTWK["NEURONS"][pre]
-    target = NTWK["NEURONS"][post]
-    i = np.asarray(i, dtype=np.int64)
-    j = np.asarray(j, dtype=np.int64)
-    if i.shape != j.shape or i.ndim != 1:
-        raise ModelValueError(f"i and j must be 1-D arrays of equal length, got {i.shape} and {j.shape}.")
-    for arr, n, what in ((i, len(source), "presynaptic"), (j, len(target), "postsynaptic")):
-        if arr.size and (arr.min() < 0 or arr.max() >= n):
-            raise ModelValueError(f"{what} index out of range [0, {n}) for {pre}->{post}.")
-    Model = NTWK["Model"]
-    if release_probability is None and f"psyn_{pre}_{post}" in Model:
-        release_probability = float(Model[f"psyn_{pre}_{post}"])
-    if delays is None and f"delay_{pre}_{post}" in Model:
-        delays = float(Model[f"delay_{pre}_{post}"])
-    model, increment = "", f"Q_{pre}_post"
-    if weights is not None:
-        weights = np.asarray(weights, dtype=np.float64)
-        if weights.shape not in ((), i.shape) or np.any(~np.isfinite(weights)) or np.any(weights < 0):
-            raise ModelValueError(f"weights for {pre}->{post} must be finite, >= 0 (nS), one per synapse.")
-        model, increment = "wsyn : siemens (constant)", "wsyn"
-    on_pre = f"Gsyn_{pre}_post += {increment}"
-    if release_probability is not None:
-        if not 0 <= release_probability <= 1:
-            raise ModelValueError(f"release probability {release_probability!r} for {pre}->{post} must be in [0, 1].")
-        model += "\nprelease : 1 (shared, constant)"
-        on_pre = f"Gsyn_{pre}_post += {increment}*int(rand() < prelease)"
-    S = b2.Synapses(source, target, model=model, on_pre=on_pre, namespace={},
-                    name=name or f"syn_{pre}_{post}")
-    S.connect(i=i, j=j)
-    if weights is not None:
-        S.wsyn = weights * b2.nS
-    if release_probability is not None:
-        S.prelease = release_probability
-    if delays is not None:
-        d = np.asarray(delays, dtype=np.float64)
-        if np.any(d < 0) or np.any(~np.isfinite(d)):
-            raise ModelValueError(f"delays for {pre}->{post} must be finite and >= 0 ms.")
-        S.delay = d * b2.ms
-    NTWK["CONNECTIONS"][(pre, post)] = S
+    i = _cell_indices(i, len(source), f"presynaptic indices i of {pre}->{post}")
+    j = _cell_indices(j, len(NTWK["NEURONS"][post]), f"postsynaptic indices j of {pre}->{post}")
+    if i.shape != j.shape:
+        raise ModelValueError(f"i and j of {pre}->{post} must have equal lengths, got {i.size} and {j.size}.")
+    S = _synapses(NTWK, pre, post, source, i, j, weights, delays, release_probability, name)
+    key, n = (pre, post), 1
+    while key in NTWK["CONNECTIONS"]:
+        key, n = (f"{pre}_{n}", post), n + 1
+    NTWK["CONNECTIONS"][key] = S
+    if (pre, post) in NTWK["CONNECTIVITY"]:
+        i0, j0 = NTWK["CONNECTIVITY"][(pre, post)]
+        i, j = np.concatenate([i0, i]), np.concatenate([j0, j])
     NTWK["CONNECTIVITY"][(pre, post)] = (i, j)
-    NTWK["OBJECTS"].append(S)
     return S
 
 
@@ -322,14 +421,17 @@ def recurrent_connections(NTWK, SEED=1, rule="fixed_indegree", autapses=True, ve
     """Connect the simulated populations with each other, as the Model says.
 
     For every pair with a ``p_<pre>_<post>`` key, synapses of weight
-    ``Q_<pre>_<post>`` are drawn with ``rule``.
+    ``Q_<pre>_<post>`` are drawn with ``rule``.  A pair with a ``Q_`` but no ``p_``
+    key gets its conductance but no synapses here (connect it with
+    :func:`connect`, :func:`connections_from_matrix` or :func:`ring_connections`).
 
     Parameters
     ----------
     NTWK : dict
     SEED : int
-        Seed of the connectivity; pair ``k`` draws from an independent stream
-        ``numpy.random.SeedSequence(SEED).spawn``, so adding a pair leaves the others unchanged.
+        Seed of the connectivity (>= 0).  Pair ``(pre, post)`` draws from its own
+        stream, ``SeedSequence([SEED, crc32(pre), crc32(post)])``: adding or removing
+        another pair leaves it unchanged.
     rule : {'fixed_indegree', 'bernoulli'}
         Fixed in-degree ``round(p * N_pre)`` per cell (the original project's rule) or
         independent coin flips.
@@ -340,33 +442,54 @@ def recurrent_connections(NTWK, SEED=1, rule="fixed_indegree", autapses=True, ve
     rules = {"fixed_indegree": conn.fixed_indegree, "bernoulli": conn.bernoulli}
     if rule not in rules:
         raise ModelValueError(f"rule = {rule!r}: choose one of {sorted(rules)}.")
-    pairs = _pairs(NTWK)
-    streams = np.random.SeedSequence(int(SEED)).spawn(len(pairs))
-    NTWK["SEEDS"]["connectivity"] = int(SEED)
-    for (pre, post), stream in zip(pairs, streams):
-        Model = NTWK["Model"]
+    SEED = check_seed(SEED)
+    NTWK["SEEDS"]["connectivity"] = SEED
+    Model = NTWK["Model"]
+    for pre, post in _pairs(NTWK):
         same = pre == post
         i, j = rules[rule](Model[f"N_{pre}"], Model[f"N_{post}"], Model[f"p_{pre}_{post}"],
-                           np.random.default_rng(stream), autapses=autapses or not same)
+                           np.random.default_rng(seed_sequence(SEED, pre, post)), autapses=autapses or not same)
         connect(NTWK, pre, post, i, j)
         if verbose:
             print(f"[network] {pre} -> {post}: {len(i)} synapses ({rule})")
+
+
+def _population_size(NTWK, pop, what):
+    _check_pops(NTWK, [pop], what)
+    return int(NTWK["Model"][f"N_{pop}"])
 
 
 def connections_from_matrix(NTWK, pre, post, matrix, delays=None, verbose=False):
     """Connect ``pre -> post`` from a user matrix (dense or scipy.sparse, shape (N_pre, N_post)).
 
     A boolean matrix uses the population weight ``Q_<pre>_<post>``; a numeric
-    matrix gives each synapse its own weight in nS.
+    matrix gives each synapse its own weight in nS (zeros: no synapse).
     """
+    shape = (_population_size(NTWK, pre, "connections_from_matrix()"),
+             _population_size(NTWK, post, "connections_from_matrix()"))
+    if _is_sparse(matrix):
+        got = matrix.shape
+    else:
+        matrix = plain_array(matrix, f"matrix of {pre}->{post}", "nS", dtype=None)
+        if matrix.dtype.kind not in "biuf":
+            raise ModelValueError(f"matrix of {pre}->{post} has dtype {matrix.dtype}: give booleans "
+                                  f"(connected or not) or weights in nS.")
+        got = matrix.shape
+    if got != shape:
+        raise ModelValueError(f"matrix for {pre}->{post} has shape {got}, expected {shape} (N_pre, N_post).")
     i, j, w = conn.from_matrix(matrix)
-    shape = (int(NTWK["Model"][f"N_{pre}"]), int(NTWK["Model"][f"N_{post}"]))
-    if np.shape(matrix) != shape:
-        raise ModelValueError(f"matrix for {pre}->{post} has shape {np.shape(matrix)}, expected {shape} (N_pre, N_post).")
     S = connect(NTWK, pre, post, i, j, weights=w, delays=delays)
     if verbose:
         print(f"[network] {pre} -> {post}: {len(i)} synapses (matrix)")
     return S
+
+
+def _is_sparse(matrix):
+    try:
+        import scipy.sparse as sp
+    except ImportError:  # pragma: no cover - scipy is a dependency
+        return False
+    return sp.issparse(matrix)
 
 
 def ring_connections(NTWK, pre, post, sigma, SEED, delay_min=0.0, delay_max=0.0, autapses=False,
@@ -377,15 +500,18 @@ def ring_connections(NTWK, pre, post, sigma, SEED, delay_min=0.0, delay_max=0.0,
     Gaussian preference of width ``sigma`` (fraction of the circumference, see
     :func:`network.connectivity.ring`).  The delay grows linearly with ring distance
     ``d`` in [0, 0.5]: ``delay_min + 2 d (delay_max - delay_min)`` (ms), i.e.
-    ``delay_max`` for diametrically opposite cells.
+    ``delay_max`` for diametrically opposite cells.  The draw uses the stream
+    ``SeedSequence([SEED, crc32(pre), crc32(post)])``.
     """
-    Model = NTWK["Model"]
-    p = get(Model, f"p_{pre}_{post}", f"ring connections {pre}->{post}")
-    i, j, d = conn.ring(Model[f"N_{pre}"], Model[f"N_{post}"], p, sigma, SEED,
-                        autapses=autapses or pre != post)
-    if delay_max < delay_min or delay_min < 0:
+    N_pre = _population_size(NTWK, pre, "ring_connections()")
+    N_post = _population_size(NTWK, post, "ring_connections()")
+    p = get(NTWK["Model"], f"p_{pre}_{post}", f"ring connections {pre}->{post}")
+    SEED = check_seed(SEED)
+    if not 0 <= delay_min <= delay_max:
         raise ModelValueError(f"need 0 <= delay_min <= delay_max (ms), got {delay_min}, {delay_max}.")
-    NTWK["SEEDS"][f"ring_{pre}_{post}"] = int(SEED)
+    i, j, d = conn.ring(N_pre, N_post, p, sigma, np.random.default_rng(seed_sequence(SEED, pre, post)),
+                        autapses=autapses or pre != post)
+    NTWK["SEEDS"][f"ring_{pre}_{post}"] = SEED
     S = connect(NTWK, pre, post, i, j, delays=delay_min + 2.0 * d * (delay_max - delay_min))
     if verbose:
         print(f"[network] {pre} -> {post}: {len(i)} synapses (ring, sigma={sigma})")
@@ -406,8 +532,13 @@ def initialize_to_random(NTWK, SEED, V_range=None):
 
     Drawn with numpy from ``SEED`` (recorded in ``NTWK['SEEDS']['initial']``).
     """
+    SEED = check_seed(SEED)
+    if V_range is not None:
+        V_range = plain_array(V_range, "V_range", "mV")
+        if V_range.shape != (2,) or not np.all(np.isfinite(V_range)) or V_range[0] > V_range[1]:
+            raise ModelValueError(f"V_range = {V_range.tolist()}: give (V_low, V_high) in mV with V_low <= V_high.")
     rng = np.random.default_rng(SEED)
-    NTWK["SEEDS"]["initial"] = int(SEED)
+    NTWK["SEEDS"]["initial"] = SEED
     initialize_to_rest(NTWK)
     for pop, G in NTWK["NEURONS"].items():
         if "Vclamp" in G.variables:

@@ -8,9 +8,12 @@ rows are processed in blocks whose size bounds the memory (``block_bytes``).
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 from .errors import ModelValueError
+from .model import check_seed
 
 __all__ = [
     "fixed_indegree",
@@ -26,23 +29,24 @@ _BLOCK_BYTES = 64 * 2**20  # memory budget of one block of random keys
 def _rng(seed):
     if isinstance(seed, np.random.Generator):
         return seed
-    if seed is None:
-        raise ModelValueError(
-            "a connectivity seed is required (an int or numpy Generator): every random "
-            "choice of the toolkit takes a seed so that runs are reproducible."
-        )
-    return np.random.default_rng(seed)
+    if isinstance(seed, np.random.SeedSequence):
+        return np.random.default_rng(seed)
+    return np.random.default_rng(check_seed(seed, "seed"))
 
 
 def _check_sizes(N_pre, N_post):
     for name, n in (("N_pre", N_pre), ("N_post", N_post)):
-        if int(n) != n or n < 0:
+        if not _real(n) or int(n) != n or n < 0:
             raise ModelValueError(f"{name} = {n!r} must be a non-negative integer.")
     return int(N_pre), int(N_post)
 
 
+def _real(x):
+    return isinstance(x, numbers.Real) and not isinstance(x, (bool, np.bool_)) and np.isfinite(x)
+
+
 def _check_probability(p, name="p"):
-    if not (0.0 <= float(p) <= 1.0):
+    if not _real(p) or not 0.0 <= float(p) <= 1.0:
         raise ModelValueError(f"{name} = {p!r}: a probability must be in [0, 1].")
     return float(p)
 
@@ -100,7 +104,7 @@ def fixed_indegree(N_pre, N_post, p, seed, autapses=True):
         Population sizes.
     p : float
         Connection probability in [0, 1].
-    seed : int or numpy.random.Generator
+    seed : int, numpy.random.SeedSequence or numpy.random.Generator
     autapses : bool
         If False (only meaningful when pre and post are the same population),
         a cell never connects to itself and K is drawn from the ``N_pre - 1`` others.
@@ -222,7 +226,7 @@ def ring(N_pre, N_post, p, sigma, seed, autapses=True):
     """
     N_pre, N_post = _check_sizes(N_pre, N_post)
     p = _check_probability(p)
-    if not sigma > 0:
+    if not _real(sigma) or not sigma > 0:
         raise ModelValueError(f"sigma = {sigma!r}: the ring's spatial scale must be > 0 (fraction of the circumference).")
     K = int(round(p * N_pre))
     if not autapses and N_pre != N_post:

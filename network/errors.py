@@ -5,7 +5,7 @@ catch ``network.NetworkError`` and nothing else.  Messages name the offending ke
 population, value or file and say how to fix it.
 """
 
-__all__ = ["NetworkError", "ModelKeyError", "ModelValueError", "RecordingError"]
+__all__ = ["NetworkError", "ModelKeyError", "ModelValueError", "RecordingError", "SimulationError"]
 
 
 class NetworkError(Exception):
@@ -25,3 +25,7 @@ class ModelValueError(NetworkError, ValueError):
 
 class RecordingError(NetworkError, OSError):
     """An HDF5 file cannot be written, read or does not have the toolkit's layout."""
+
+
+class SimulationError(NetworkError, RuntimeError):
+    """A network cannot be run as asked (it has already run, or the device holds another one)."""

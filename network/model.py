@@ -34,7 +34,7 @@ key                         unit    meaning
 ``Tse``, ``Tsi``            ms      decay time of excitatory / inhibitory synapses
 ``Ee``, ``Ei``              mV      reversal of excitatory / inhibitory synapses
 ``dt``, ``tstop``           ms      integration step and duration
-``SEED``                    1       seed of the network's random numbers
+``SEED``                    1       seed of the network's random numbers (integer >= 0)
 ==========================  ======  ==================================================
 
 ``Tse``/``Ee`` apply to presynaptic populations whose name contains ``Exc``
@@ -50,6 +50,9 @@ from __future__ import annotations
 import difflib
 import math
 import numbers
+import zlib
+
+import numpy as np
 
 from .errors import ModelKeyError, ModelValueError
 
@@ -61,6 +64,11 @@ __all__ = [
     "get",
     "cell_parameters",
     "synaptic_parameters",
+    "n_steps",
+    "check_euler_step",
+    "check_seed",
+    "seed_sequence",
+    "plain_array",
 ]
 
 # name -> (unit, meaning, constraint)
@@ -86,7 +94,7 @@ OPTIONAL_CELL_PARAMETERS = {
 GLOBAL_KEYS = {
     "dt": ("ms", "integration time step", "positive"),
     "tstop": ("ms", "simulation duration", "positive"),
-    "SEED": ("1", "seed of the network's random numbers", "integer"),
+    "SEED": ("1", "seed of the network's random numbers", "count"),
     "Tse": ("ms", "excitatory synaptic decay time", "positive"),
     "Tsi": ("ms", "inhibitory synaptic decay time", "positive"),
     "Ee": ("mV", "excitatory reversal potential", "finite"),
@@ -105,16 +113,21 @@ POP_KEYS = {
 }
 
 
+def _in(unit):
+    """`` in <unit>`` for a unit, nothing for dimensionless ("1") values."""
+    return "" if unit == "1" else f" in {unit}"
+
+
 def _check_value(key, value, unit, meaning, constraint):
     """Raise ModelValueError if ``value`` does not satisfy ``constraint``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         if hasattr(value, "dim"):  # a brian2 Quantity
             raise ModelValueError(
                 f"Model[{key!r}] = {value!r}: the Model dict takes plain numbers in the "
-                f"seed's unit system; give the {meaning} as a number of {unit}."
+                f"seed's unit system; give the {meaning} as a number{_in(unit)}."
             )
         raise ModelValueError(
-            f"Model[{key!r}] = {value!r} is not a number; expected the {meaning} in {unit}."
+            f"Model[{key!r}] = {value!r} is not a number; expected the {meaning}{_in(unit)}."
         )
     v = float(value)
     ok = math.isfinite(v)
@@ -127,14 +140,14 @@ def _check_value(key, value, unit, meaning, constraint):
     elif constraint == "probability":
         ok = ok and 0.0 <= v <= 1.0
         need = "in [0, 1]"
-    elif constraint in ("count", "integer"):
-        ok = ok and v == int(v) and (v >= 0 or constraint == "integer")
-        need = "a non-negative integer" if constraint == "count" else "an integer"
+    elif constraint == "count":
+        ok = ok and v == int(v) and v >= 0
+        need = "a non-negative integer"
     else:
         need = "finite"
     if not ok:
         raise ModelValueError(
-            f"Model[{key!r}] = {value!r}: the {meaning} ({unit}) must be {need}."
+            f"Model[{key!r}] = {value!r}: the {meaning}{_in(unit)} must be {need}."
         )
 
 
@@ -201,7 +214,8 @@ def validate_model(Model):
         An unknown or misspelt key (the closest valid keys are suggested).
     ModelValueError
         A value that is not a plain number or is out of range (N < 0, p outside
-        [0, 1], negative Q or time constant, dt <= 0...).
+        [0, 1], negative Q or time constant, dt <= 0, a negative SEED...), or a
+        ``tstop`` that is not a whole number of steps ``dt``.
     """
     if not isinstance(Model, dict):
         raise ModelValueError(f"Model must be a dict, got {type(Model).__name__}.")
@@ -227,7 +241,28 @@ def validate_model(Model):
                 f"Model has {p + '_Ioscill_amp'!r} but no {p + '_Ioscill_freq'!r}: "
                 f"give the oscillation frequency of population {p!r} in Hz."
             )
+    if "dt" in Model and "tstop" in Model:
+        n_steps(Model)
     return pops
+
+
+def n_steps(Model):
+    """Number of integration steps ``tstop / dt``, which must be a whole number >= 1.
+
+    brian2 runs ``ceil(tstop / dt)`` steps when ``tstop`` is not a multiple of ``dt``
+    while the recorded time grid has ``round(tstop / dt)`` samples: the Model must
+    make the two agree.
+    """
+    dt, tstop = float(Model["dt"]), float(Model["tstop"])
+    ratio = tstop / dt
+    n = int(round(ratio))
+    if n < 1 or abs(ratio - n) > 1e-9 * max(1.0, ratio):
+        raise ModelValueError(
+            f"Model['tstop'] = {tstop:g} ms is not a whole number (>= 1) of steps "
+            f"Model['dt'] = {dt:g} ms (tstop/dt = {ratio:.10g}); make tstop a multiple of dt, "
+            f"e.g. tstop = {max(n, 1) * dt:g} ms."
+        )
+    return n
 
 
 def get(Model, key, context=""):
@@ -245,7 +280,7 @@ def get(Model, key, context=""):
     except KeyError:
         pops = population_names(Model)
         spec = _classify(key, pops) if key.split("_")[0] != "N" else POP_KEYS["N"]
-        what = f"the {spec[1]} in {spec[0]}" if spec else "a value"
+        what = f"the {spec[1]}{_in(spec[0])}" if spec else "a value"
         close = difflib.get_close_matches(key, [k for k in Model if isinstance(k, str)], n=2)
         hint = f" (the Model has {' and '.join(map(repr, close))}: a typo?)" if close else ""
         ctx = f" for {context}" if context else ""
@@ -274,7 +309,34 @@ def cell_parameters(Model, pop):
             f"{pop}_Vspike = {params['Vspike']} mV is below {pop}_Vthre = "
             f"{params['Vthre']} mV: the spike-detection level must be above threshold."
         )
+    if "Vclamp" not in params:
+        if params["Vreset"] >= params["Vspike"]:
+            raise ModelValueError(
+                f"{pop}_Vreset = {params['Vreset']:g} mV is not below the spike-detection level "
+                f"{params['Vspike']:g} mV (Vthre + 5 deltaV, or {pop}_Vspike): the cell would "
+                f"fire again as soon as its refractory period ends; lower {pop}_Vreset."
+            )
+        check_euler_step(Model, params["Cm"] / params["Gl"], f"membrane time constant "
+                         f"{pop}_Cm/{pop}_Gl")
+    check_euler_step(Model, params["tauw"], f"adaptation time constant {pop}_tauw")
     return params
+
+
+def check_euler_step(Model, tau, what):
+    """Raise if ``Model['dt']`` is not below a time constant ``tau`` (ms) of the forward-Euler scheme.
+
+    Forward Euler multiplies a decaying variable by ``1 - dt/tau`` per step: at
+    ``dt >= tau`` it no longer decays monotonically (at ``dt > 2 tau`` it diverges).
+    """
+    if "dt" not in Model:
+        return
+    dt = float(Model["dt"])
+    if dt >= tau:
+        raise ModelValueError(
+            f"Model['dt'] = {dt:g} ms is not below the {what} = {tau:g} ms: forward Euler "
+            f"would multiply the variable by 1 - dt/tau = {1 - dt / tau:.3g} per step instead of "
+            f"letting it decay; use dt <= tau/10 (relative error about dt/(2 tau) per time constant)."
+        )
 
 
 def synaptic_parameters(Model, pre):
@@ -302,4 +364,78 @@ def synaptic_parameters(Model, pre):
                 f"'Exc' nor 'Inh', so Tse/Ee or Tsi/Ei cannot apply; give its "
                 f"{'decay time in ms' if specific.startswith('T') else 'reversal potential in mV'}."
             )
+    check_euler_step(Model, out[0], f"synaptic decay time of {pre!r}")
     return tuple(out)
+
+
+def check_seed(value, name="SEED"):
+    """Return a seed as an int, or raise ModelValueError.
+
+    Parameters
+    ----------
+    value : int
+        A non-negative integer (an integer-valued float is accepted, as in the Model).
+    name : str
+        The argument's name, for the message.
+
+    Raises
+    ------
+    ModelValueError
+        For None, a bool, a str, a negative or a fractional number.
+    """
+    ok = (isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+          and math.isfinite(float(value)) and float(value) == int(value) and value >= 0)
+    if not ok:
+        raise ModelValueError(
+            f"{name} = {value!r}: a seed must be a non-negative integer (e.g. {name}=5); "
+            f"every random choice of the toolkit takes one so that runs are reproducible."
+        )
+    return int(value)
+
+
+def seed_sequence(SEED, *labels):
+    """A ``numpy.random.SeedSequence`` of a seed and names (e.g. the pre and post populations).
+
+    The stream of a projection or a drive depends only on its own seed and names,
+    so adding another projection or drive never changes it.  Names enter through
+    their CRC-32 (stable across Python sessions, unlike ``hash``).
+    """
+    return np.random.SeedSequence([check_seed(SEED)] + [zlib.crc32(str(x).encode()) for x in labels])
+
+
+def _is_quantity(value):
+    if hasattr(value, "dim"):
+        return True
+    return isinstance(value, (list, tuple)) and len(value) > 0 and hasattr(value[0], "dim")
+
+
+def plain_array(value, name, unit, dtype=np.float64):
+    """``value`` as a numpy array of plain numbers in the seed's unit ``unit``.
+
+    Parameters
+    ----------
+    value : array_like
+        Plain numbers (ms, mV, nS, pA, Hz as documented).
+    name : str
+        The argument's name, for the message.
+    unit : str
+        Its unit.
+    dtype : numpy dtype
+
+    Raises
+    ------
+    ModelValueError
+        For a brian2 Quantity (numpy would silently turn ``10*ms`` into 0.01, the
+        value in seconds) and for non-numeric input.
+    """
+    if _is_quantity(value):
+        raise ModelValueError(
+            f"{name} is a brian2 Quantity, but the network functions take plain numbers in the "
+            f"seed's units (ms, mV, pF, nS, pA, Hz): give it in {unit} (divide it by brian2.{unit})."
+        )
+    try:
+        return np.asarray(value, dtype=dtype)
+    except (TypeError, ValueError):
+        raise ModelValueError(
+            f"{name} must be numbers in {unit}, got {type(value).__name__} {str(value)[:60]!r}."
+        ) from None

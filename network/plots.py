@@ -198,6 +198,12 @@ def _raster_rows(sizes, max_neurons):
     return np.maximum(floor + extra, 1).tolist()
 
 
+def _rate_ylim(ax):
+    """Rates from 0 (a silent trace gets a 0-1 Hz axis, not matplotlib's +-0.05 around 0)."""
+    top = max((float(np.max(line.get_ydata(), initial=0.0)) for line in ax.get_lines()), default=0.0)
+    ax.set_ylim(0.0, None if top > 0 else 1.0)
+
+
 def _rate_keys(data):
     """``{afferent: [(target, key), ...]}`` of the ``Rate_<afferent>_<target>`` keys."""
     afferents = population_names(data, afferent=True)
@@ -260,6 +266,7 @@ def input_rate_plot(data, tzoom=None, ax=None):
     ax.set_ylabel("input (Hz)")
     ax.set_xlabel(_TIME_LABEL)
     ax.set_xlim(t0, t1)
+    _rate_ylim(ax)
     ax.legend(loc="upper left", handlelength=1.2)
     _despine(ax)
     return ax
@@ -414,7 +421,7 @@ def pop_act_plot(data, pops=None, tzoom=None, smooth_ms=None, ax=None):
         window = _time_slice(t, t0, t1)
         ax.plot(t[window], rate[window], color=colors.get(pop), lw=1.0, label=pop)
     ax.set_xlim(t0, t1)
-    ax.set_ylim(bottom=0)
+    _rate_ylim(ax)
     ax.set_ylabel("rate (Hz)" if not smooth_ms else f"rate (Hz)\n$\\sigma$={smooth_ms:g} ms")
     ax.set_xlabel(_TIME_LABEL)
     if len(pops) > 1:
@@ -424,7 +431,7 @@ def pop_act_plot(data, pops=None, tzoom=None, smooth_ms=None, ax=None):
 
 
 @_styled
-def activity_plots(data, pop_key=None, tzoom=None, smooth_ms=None, Vm_traces=3,
+def activity_plots(data, pop_key=None, tzoom=None, smooth_ms=5.0, Vm_traces=3,
                    max_neurons=2000, spike_peak=0.0, figsize=None):
     """The activity figure: inputs, raster, Vm traces and population rates.
 
@@ -437,7 +444,10 @@ def activity_plots(data, pop_key=None, tzoom=None, smooth_ms=None, Vm_traces=3,
     tzoom : (float, float) or None
         Time range in ms (clipped to the simulation).
     smooth_ms : float or None
-        Gaussian smoothing (ms) of the population rates.
+        Standard deviation (ms) of the Gaussian smoothing of the population rates,
+        shown in the axis label (default 5 ms: a rate sampled every ``dt`` moves by
+        ``1 / (N dt)`` per spike, 2.5 Hz for 4000 cells at 0.1 ms, an unreadable
+        comb); None or 0 for the raw rate.
     Vm_traces : int or None
         Number of recorded cells drawn per population (None: all).
     max_neurons : int

@@ -10,13 +10,14 @@ cache for the runtime target, the same build directory with ``make`` for
 
 from __future__ import annotations
 
+import numbers
 import sys
 import time
 import zlib
 
 import numpy as np
 
-from .errors import ModelValueError
+from .errors import ModelValueError, SimulationError
 
 __all__ = ["set_code_target", "collect_and_run", "brian_seed"]
 
@@ -63,25 +64,53 @@ def brian_seed(NTWK):
     stream, and the same seeds always give the same stream.
     """
     items = sorted((k, v) for k, v in NTWK["SEEDS"].items() if v is not None)
-    entropy = [x for k, v in items for x in (zlib.crc32(k.encode()), int(v) & 0xFFFFFFFF)]
+    entropy = [x for k, v in items for x in (zlib.crc32(k.encode()), int(v))]  # seeds are ints >= 0
     return int(np.random.SeedSequence(entropy).generate_state(1, dtype=np.uint32)[0] >> 1)
 
 
 class _Progress:
-    """A text progress bar on stderr, updated by brian2's ``report`` callback."""
+    """A text progress bar on stderr, updated by brian2's ``report`` callback.
 
-    def __init__(self, total_s, offset_s, width=30):
-        self.total, self.offset, self.width = total_s, offset_s, width
-        self.t0 = time.perf_counter()
+    ``offset_s`` is the simulated time already run (earlier segments between
+    intermediate instructions), ``t0`` the wall-clock start of the whole run.
+    """
+
+    def __init__(self, total_s, offset_s, t0, width=30):
+        self.total, self.offset, self.t0, self.width = total_s, offset_s, t0, width
 
     def __call__(self, elapsed, completed, start, duration):
         done = (self.offset + float(completed) * float(duration)) / self.total
         n = int(round(self.width * min(done, 1.0)))
         wall = time.perf_counter() - self.t0
+        sys.stdout.flush()
         sys.stderr.write(f"\r[network] [{'#' * n}{'.' * (self.width - n)}] {100 * done:5.1f}%  {wall:6.1f} s")
-        if done >= 1.0:
+        if done >= 1.0 - 1e-12:
             sys.stderr.write("\n")
         sys.stderr.flush()
+
+
+def _instructions(INTERMEDIATE_INSTRUCTIONS, tstop, dt):
+    """Validated instructions, sorted by time, each time a whole number of steps."""
+    if isinstance(INTERMEDIATE_INSTRUCTIONS, dict) or not isinstance(INTERMEDIATE_INSTRUCTIONS, (list, tuple)):
+        raise ModelValueError(
+            f"INTERMEDIATE_INSTRUCTIONS = {INTERMEDIATE_INSTRUCTIONS!r} must be a list of dicts "
+            f"[{{'time': t_ms, 'function': f}}, ...]."
+        )
+    for d in INTERMEDIATE_INSTRUCTIONS:
+        t = d.get("time") if isinstance(d, dict) else None
+        ok = (isinstance(d, dict) and set(d) == {"time", "function"} and callable(d["function"])
+              and isinstance(t, numbers.Real) and not isinstance(t, bool) and 0 <= t <= tstop)
+        if not ok:
+            raise ModelValueError(
+                f"intermediate instruction {d!r}: need {{'time': t in [0, tstop = {tstop:g}] ms "
+                f"(a number), 'function': f(NTWK)}}."
+            )
+        if abs(t / dt - round(t / dt)) > 1e-6:
+            raise ModelValueError(
+                f"intermediate instruction at time {t!r} ms: the run can only stop at a time step; "
+                f"give a multiple of dt = {dt:g} ms (e.g. {round(t / dt) * dt:g})."
+            )
+    return sorted(INTERMEDIATE_INSTRUCTIONS, key=lambda d: d["time"])
 
 
 def collect_and_run(NTWK, verbose=False, INTERMEDIATE_INSTRUCTIONS=(), progress=None, report_period=1.0):
@@ -94,9 +123,11 @@ def collect_and_run(NTWK, verbose=False, INTERMEDIATE_INSTRUCTIONS=(), progress=
     verbose : bool
         Print the target and the timings.
     INTERMEDIATE_INSTRUCTIONS : list of dict
-        ``{'time': t_ms, 'function': f}``: the run stops at ``t_ms`` and calls
-        ``f(NTWK)`` (e.g. to change a current or a weight), then goes on.  With
-        ``cpp_standalone`` the function may only set variables.
+        ``{'time': t_ms, 'function': f}``: the run stops at ``t_ms`` (a multiple of
+        ``dt`` in ``[0, tstop]``) and calls ``f(NTWK)`` (e.g. to change a current or a
+        weight), then goes on; at ``t_ms = 0`` before the first step, at ``tstop``
+        after the last one (``NTWK['NETWORK'].t`` is the simulated time when it is
+        called).  With ``cpp_standalone`` the function may only set variables.
     progress : bool, optional
         Show a progress bar (default: ``verbose``).
     report_period : float
@@ -105,31 +136,50 @@ def collect_and_run(NTWK, verbose=False, INTERMEDIATE_INSTRUCTIONS=(), progress=
     Returns
     -------
     brian2.Network
-        Timings (s) are stored in ``NTWK['TIMING']``: ``build`` (code generation
-        and compilation, standalone only), ``run`` (total).
+        Also stored as ``NTWK['NETWORK']``.  Timings (s) are stored in
+        ``NTWK['TIMING']``: ``build`` (code generation and compilation, standalone
+        only), ``run`` (total).
+
+    Raises
+    ------
+    ModelValueError
+        A malformed instruction, or an instruction time off the time grid.
+    SimulationError
+        If the network has already run (brian2 objects run once: build it again),
+        or the standalone device has already run another network in this process.
     """
     import brian2 as b2
 
     progress = verbose if progress is None else progress
-    tstop = NTWK["tstop"]
-    steps = sorted(INTERMEDIATE_INSTRUCTIONS or (), key=lambda d: d["time"])
-    for d in steps:
-        if set(d) - {"time", "function"} or not callable(d.get("function")) or not 0 <= d.get("time", -1) <= tstop:
-            raise ModelValueError(
-                f"intermediate instruction {d!r}: need {{'time': t in [0, tstop] ms, 'function': f(NTWK)}}."
-            )
-    net = b2.Network(*NTWK["OBJECTS"])
-    b2.seed(brian_seed(NTWK))
+    tstop, dt = NTWK["tstop"], NTWK["dt"]
+    steps = _instructions(INTERMEDIATE_INSTRUCTIONS or [], tstop, dt)
+    if "NETWORK" in NTWK:
+        raise SimulationError(
+            "this network has already run (collect_and_run was called on it before): brian2 "
+            "objects run once, and its recordings hold that run. Build the network again "
+            "(network.build.populations ...) for a new run, or use INTERMEDIATE_INSTRUCTIONS "
+            "to change parameters during one run."
+        )
     standalone = _state["target"] == "cpp_standalone"
+    if standalone and _state["built"]:
+        raise SimulationError(
+            "brian2's cpp_standalone device has already run a network in this process; call "
+            "network.set_code_target('cpp_standalone', directory=...) again and rebuild."
+        )
+    net = b2.Network(*NTWK["OBJECTS"])
+    NTWK["NETWORK"] = net
+    b2.seed(brian_seed(NTWK))
     t0 = time.perf_counter()
-    t_prev = 0.0
+    step_prev = 0
+    n_total = int(round(tstop / dt))
     for d in list(steps) + [{"time": tstop, "function": None}]:
-        span = d["time"] - t_prev
-        if span > 0:
+        step = int(round(d["time"] / dt))
+        if step > step_prev:  # a whole number of steps: brian2 would round a fraction up
             report = ("text" if progress else None) if standalone else (
-                _Progress(tstop * 1e-3, t_prev * 1e-3) if progress else None)
-            net.run(span * b2.ms, report=report, report_period=report_period * b2.second, namespace={})
-            t_prev = d["time"]
+                _Progress(n_total * dt * 1e-3, step_prev * dt * 1e-3, t0) if progress else None)
+            net.run((step - step_prev) * dt * b2.ms, report=report,
+                    report_period=report_period * b2.second, namespace={})
+            step_prev = step
         if d["function"] is not None:
             d["function"](NTWK)
     timing = {}
@@ -140,8 +190,9 @@ def collect_and_run(NTWK, verbose=False, INTERMEDIATE_INSTRUCTIONS=(), progress=
         _state["built"] = True
     timing["run"] = time.perf_counter() - t0
     NTWK["TIMING"] = timing
-    NTWK["NETWORK"] = net
     if verbose:
-        target = _state["target"] if standalone else b2.prefs.codegen.target
+        target = _state["target"]
+        if target == "runtime":
+            target = f"runtime: {b2.prefs.codegen.target}"
         print(f"[network] ran {tstop:g} ms ({target}) in {timing['run']:.2f} s")
     return net

@@ -5,33 +5,41 @@ Three ways to feed a population from an afferent population ``aff``:
 * :func:`construct_feedforward_input` (the original project's semantics): each cell
   of the target receives its own Poisson input of rate ``p_<aff>_<target> *
   N_<aff> * nu(t)`` through the weight ``Q_<aff>_<target>``.  Inputs of different
-  cells are independent.  At every step each cell gets ``poisson(lambda(t))`` events
-  with ``lambda = p N nu(t) dt`` from brian2's random generator; the rate lives in a
-  ``TimedArray`` (data, not code), so nothing recompiles when it changes.  The
-  original implementation built this in a Python loop (about 180 s for the seed's
-  1.5 s example); here it costs one vectorised operation per step.
+  cells, and of different drives, are independent.  At every step ``k`` each cell
+  gets ``poisson(lambda_k)`` events with ``lambda_k = p N nu(k dt) dt`` from brian2's
+  random generator; the rate lives in a ``TimedArray`` (data, not code), so nothing
+  recompiles when it changes.  The original implementation built this in a Python
+  loop (about 180 s for the seed's 1.5 s example); here it costs one vectorised
+  operation per step.
 * ``shared=True``: the afferent population is simulated explicitly as a
   ``PoissonGroup`` of ``N_<aff>`` cells firing at ``nu(t)``, projecting with fixed
   in-degree ``round(p N)``: cells then share inputs and their inputs are correlated.
+  The same group serves every target of the afferent population.
 * :func:`add_spikes`: given spikes delivered to given target cells.
+
+In all three, the Model's optional ``psyn_<aff>_<target>`` (release probability)
+and ``delay_<aff>_<target>`` (ms) apply: for the independent drive as an exact
+thinning of the Poisson input (``lambda -> psyn lambda``) and a shift of the rate
+waveform by ``round(delay/dt)`` steps (no input before the delay has elapsed, as
+for the explicit afferent cells, whose spikes start at t = 0).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .build import _check_pops, connect
+from .build import _b2, _cell_indices, _check_pops, _synapses, connect
 from .connectivity import fixed_indegree
 from .errors import ModelKeyError, ModelValueError
-from .model import get
+from .model import check_seed, get, plain_array, seed_sequence
 
 __all__ = ["construct_feedforward_input", "add_spikes"]
 
 
 def _rate_on_grid(NTWK, t_array, rate_array, what):
     """Validate a rate waveform and return it on the simulation grid (Hz)."""
-    t = np.asarray(t_array, dtype=np.float64)
-    r = np.asarray(rate_array, dtype=np.float64)
+    t = plain_array(t_array, f"{what}: t_array", "ms")
+    r = plain_array(rate_array, f"{what}: rate_array", "Hz")
     if t.ndim != 1 or r.shape != t.shape:
         raise ModelValueError(
             f"{what}: t_array and rate_array must be 1-D of equal length, got {t.shape} and {r.shape}."
@@ -45,15 +53,27 @@ def _rate_on_grid(NTWK, t_array, rate_array, what):
     dt, tstop = NTWK["dt"], NTWK["tstop"]
     n = int(round(tstop / dt))
     if len(t) < 2 or not np.allclose(np.diff(t), dt, rtol=1e-6, atol=1e-9) or abs(t[0]) > 1e-9 * max(1, dt):
+        step = f"{float(t[1] - t[0]):g} ms" if len(t) > 1 else "undefined"
         raise ModelValueError(
-            f"{what}: t_array must be the simulation grid 0, dt, 2 dt... with dt = {dt} ms "
-            f"(e.g. network.arange(int(tstop/dt))*dt)."
+            f"{what}: t_array must be the simulation grid 0, dt, 2 dt... with dt = {dt} ms (it starts at "
+            f"{float(t[0]) if len(t) else float('nan'):g} ms with step {step}); use "
+            f"network.arange(int(round(tstop/dt)))*dt and sample the rate on it."
         )
     if len(t) < n:
         raise ModelValueError(
-            f"{what}: rate_array covers {len(t) * dt} ms but tstop = {tstop} ms; extend it to the whole run."
+            f"{what}: rate_array has {len(t)} samples ({len(t) * dt:g} ms) but the run has {n} steps "
+            f"(tstop = {tstop:g} ms); extend it to the whole run (note that int(tstop/dt) rounds down "
+            f"when tstop/dt = {tstop / dt!r}: use int(round(tstop/dt)))."
         )
     return r[:n]
+
+
+def _new_tag(NTWK, base):
+    """``base``, or ``base_1``, ``base_2``... if a drive of that name already exists."""
+    k = 0
+    while f"afferent_{base}" + (f"_{k}" if k else "") in NTWK["SEEDS"]:
+        k += 1
+    return base + (f"_{k}" if k else "")
 
 
 def construct_feedforward_input(NTWK, target, afferent, t_array, rate_array, SEED=None,
@@ -74,23 +94,51 @@ def construct_feedforward_input(NTWK, target, afferent, t_array, rate_array, SEE
     rate_array : array_like
         Rate of each afferent cell (Hz) on ``t_array``.
     SEED : int
-        Seed of this drive.  The Poisson events are drawn by brian2's generator,
-        seeded at run time from all the seeds of ``NTWK['SEEDS']``; the same seeds
-        give the same spikes.  For ``shared=True`` it also seeds the projection.
+        Seed of this drive (>= 0), stored in ``NTWK['SEEDS']['afferent_<aff>_<target>']``.
+        The Poisson events are drawn by brian2's generator, seeded at run time from
+        all the seeds of ``NTWK['SEEDS']`` (:func:`network.run.brian_seed`): the same
+        seeds give the same spikes, another SEED other spikes.  Two drives draw
+        different numbers from that generator, so they are independent even with
+        the same SEED.  For ``shared=True`` it also seeds the projection onto
+        ``target``, through ``SeedSequence([SEED, crc32(afferent), crc32(target)])``
+        (plus the crc32 of the drive's tag for a repeated drive onto one target).
     shared : bool
         Simulate the afferent cells explicitly (shared, correlated inputs).
     verbose : bool
 
+    Returns
+    -------
+    brian2 object
+        The ``run_regularly`` operation (independent drive) or the ``Synapses``
+        from the ``PoissonGroup`` (``shared=True``).
+
+    Raises
+    ------
+    ModelKeyError
+        Unknown population, ``target`` not simulated, ``afferent`` not afferent, or
+        a missing ``p_``/``Q_``/``N_`` key.
+    ModelValueError
+        No or a bad SEED, a rate that is negative, not finite, given as a brian2
+        Quantity or not on the simulation grid; with ``shared=True``, ``nu dt > 1``.
+
     Notes
     -----
-    Calling it twice for the same (target, afferent) adds the two drives.
+    Calling it twice for the same (target, afferent) adds the two drives.  The
+    independent drive is exact for any rate (one Poisson variate per cell and
+    step); the explicit afferent cells of ``shared=True`` spike at most once per
+    step (Bernoulli with probability ``nu dt``: same mean, variance lower by the
+    factor ``1 - nu dt``).
     """
-    b2 = __import__("brian2")
+    b2 = _b2()
     _check_pops(NTWK, [target, afferent], "construct_feedforward_input()")
     if target not in NTWK["NEURONS"]:
         raise ModelKeyError(f"target {target!r} is not a simulated population ({NTWK['POPULATIONS']}).")
+    if afferent not in NTWK["AFFERENT_POPULATIONS"]:
+        raise ModelKeyError(f"{afferent!r} is not an afferent population ({NTWK['AFFERENT_POPULATIONS']}); "
+                            f"simulated populations connect through network.build.")
     if SEED is None:
         raise ModelValueError("construct_feedforward_input needs a SEED (int) for reproducibility.")
+    SEED = check_seed(SEED)
     Model = NTWK["Model"]
     what = f"afferent {afferent}->{target}"
     p = get(Model, f"p_{afferent}_{target}", what)
@@ -102,20 +150,33 @@ def construct_feedforward_input(NTWK, target, afferent, t_array, rate_array, SEE
     rate = _rate_on_grid(NTWK, t_array, rate_array, what)
     dt = NTWK["dt"]
     key = (afferent, target)
-    NTWK["AFFERENT_RATES"][key] = NTWK["AFFERENT_RATES"].get(key, 0.0) + rate
-    k = sum(1 for s in NTWK["SEEDS"] if s.startswith(f"afferent_{afferent}_{target}"))
-    tag = f"{afferent}_{target}" + (f"_{k}" if k else "")
-    NTWK["SEEDS"][f"afferent_{tag}"] = int(SEED)
+    tag = _new_tag(NTWK, f"{afferent}_{target}")
     G = NTWK["NEURONS"][target]
     if not shared:
-        lam = b2.TimedArray(p * N_aff * rate * dt * 1e-3, dt=dt * b2.ms, name=f"lam_{tag}")
-        G.namespace[f"lam_{tag}"] = lam
+        lam = p * N_aff * rate * dt * 1e-3 * float(Model.get(f"psyn_{afferent}_{target}", 1.0))
+        shift = int(round(float(Model.get(f"delay_{afferent}_{target}", 0.0)) / dt))
+        if shift:
+            lam = np.concatenate([np.zeros(min(shift, lam.size)), lam[:max(lam.size - shift, 0)]])
+        NTWK["AFFERENT_RATES"][key] = NTWK["AFFERENT_RATES"].get(key, 0.0) + rate
+        NTWK["SEEDS"][f"afferent_{tag}"] = SEED
+        lam_array = b2.TimedArray(lam, dt=dt * b2.ms, name=f"lam_{tag}")
+        G.namespace[f"lam_{tag}"] = lam_array
         op = G.run_regularly(f"Gsyn_{afferent} += Q_{afferent}*poisson(lam_{tag}(t))",
                              when="synapses", name=f"drive_{tag}")
         NTWK["OBJECTS"].append(op)
         if verbose:
             print(f"[network] {what}: independent Poisson drive, p*N = {p * N_aff:g} inputs per cell")
         return op
+    if N_aff < 1:
+        raise ModelValueError(f"{what}: shared=True simulates the N_{afferent} = {N_aff:g} afferent cells; "
+                              f"it needs at least one.")
+    if rate.max() * dt * 1e-3 > 1:
+        k = int(np.argmax(rate))
+        raise ModelValueError(
+            f"{what}: rate_array[{k}] = {rate[k]:g} Hz gives a spike probability nu dt = "
+            f"{rate[k] * dt * 1e-3:g} > 1 per step for the explicit afferent cells (brian2's "
+            f"PoissonGroup draws at most one spike per step); lower the rate or dt."
+        )
     groups = NTWK.setdefault("AFFERENT_GROUPS", {})
     if afferent in groups:  # one explicit population, shared by all its targets
         P, rate0 = groups[afferent]
@@ -130,34 +191,49 @@ def construct_feedforward_input(NTWK, target, afferent, t_array, rate_array, SEE
                             name=f"aff_{afferent}")
         groups[afferent] = (P, rate)
         NTWK["OBJECTS"].append(P)
-    i, j = fixed_indegree(N_aff, len(G), p, SEED)
+    NTWK["AFFERENT_RATES"][key] = NTWK["AFFERENT_RATES"].get(key, 0.0) + rate
+    NTWK["SEEDS"][f"afferent_{tag}"] = SEED
+    # the projection onto each target has its own stream: with one SEED for two
+    # targets, cell k of each would otherwise receive exactly the same afferents
+    # (a repeated drive onto the same target adds its tag, e.g. 'AffExc_Exc_1')
+    labels = (afferent, target) if tag == f"{afferent}_{target}" else (afferent, target, tag)
+    i, j = fixed_indegree(N_aff, len(G), p, np.random.default_rng(seed_sequence(SEED, *labels)))
     S = connect(NTWK, afferent, target, i, j, source=P, name=f"syn_{tag}")
     if verbose:
         print(f"[network] {what}: {int(N_aff)} shared Poisson cells, {len(i)} synapses")
     return S
 
 
-def add_spikes(NTWK, target, afferent, indices, times):
+def add_spikes(NTWK, target, afferent, indices, times=None):
     """Deliver given spikes to given cells of ``target`` through the ``afferent`` conductance.
 
     Parameters
     ----------
+    NTWK : dict
     target, afferent : str
         The spike ``k`` increments ``Gsyn_<afferent>`` of cell ``indices[k]`` of
-        ``target`` by ``Q_<afferent>_<target>`` at ``times[k]``.
-    indices : array_like of int
-        Target cell of each spike.
-    times : array_like of float
-        Spike times in ms (or a ``stimuli.SpikeTrains``-like object with
-        ``.indices`` and ``.times`` passed as ``indices``, ``times=None``).
+        ``target`` by ``Q_<afferent>_<target>`` at ``times[k]`` (plus
+        ``delay_<afferent>_<target>``, transmitted with probability
+        ``psyn_<afferent>_<target>`` when these keys are in the Model).
+    indices : array_like of int, or stimuli.SpikeTrains
+        Target cell of each spike, or a ``SpikeTrains`` (source ``k`` -> cell ``k``)
+        with ``times=None``.
+    times : array_like of float, optional
+        Spike times in ms (plain numbers), in ``[0, tstop)``.
+
+    Returns
+    -------
+    brian2.Synapses
+        Stored in ``NTWK['CONNECTIONS'][('extra_<afferent>_<target>_<n>', target)]``.
 
     Raises
     ------
     ModelValueError
-        If two spikes hit the same cell within one time step (brian2's
+        Indices out of range, times outside the run or given as brian2 Quantities,
+        or two spikes hitting the same cell within one time step (brian2's
         SpikeGeneratorGroup cannot represent it): merge them or use a smaller dt.
     """
-    b2 = __import__("brian2")
+    b2 = _b2()
     if times is None and hasattr(indices, "times"):
         indices, times = indices.indices, indices.times
     _check_pops(NTWK, [target, afferent], "add_spikes()")
@@ -165,13 +241,20 @@ def add_spikes(NTWK, target, afferent, indices, times):
         raise ModelKeyError(f"add_spikes: population {target!r} has no conductance for {afferent!r}; "
                             f"add 'Q_{afferent}_{target}' to the Model before building populations.")
     G = NTWK["NEURONS"][target]
-    idx = np.asarray(indices, dtype=np.int64)
-    t = np.asarray(times, dtype=np.float64)
-    if idx.shape != t.shape or idx.ndim != 1:
-        raise ModelValueError("add_spikes: indices and times must be 1-D arrays of equal length.")
-    if idx.size and (idx.min() < 0 or idx.max() >= len(G) or t.min() < 0 or not np.all(np.isfinite(t))):
-        raise ModelValueError(f"add_spikes: indices must be in [0, {len(G)}) and times finite and >= 0 ms.")
-    step = np.floor((t + 1e-3 * NTWK["dt"]) / NTWK["dt"]).astype(np.int64)  # brian2's binning
+    if times is None:
+        raise ModelValueError("add_spikes: give the spike times (ms), or a stimuli.SpikeTrains as indices.")
+    idx = _cell_indices(indices, len(G), f"add_spikes: indices (cells of {target!r})")
+    t = plain_array(times, "add_spikes: times", "ms")
+    if idx.shape != t.shape:
+        raise ModelValueError(f"add_spikes: indices and times must be 1-D of equal length, got {idx.shape} "
+                              f"and {t.shape}.")
+    dt, tstop = NTWK["dt"], NTWK["tstop"]
+    bad = ~np.isfinite(t) | (t < 0) | (t >= tstop)
+    if bad.any():
+        k = int(np.flatnonzero(bad)[0])
+        raise ModelValueError(f"add_spikes: times[{k}] = {t[k]!r} ms is outside the run [0, {tstop:g}) ms; "
+                              f"drop or shift the spikes (times are plain numbers in ms).")
+    step = np.floor((t + 1e-3 * dt) / dt).astype(np.int64)  # brian2's binning
     order = np.lexsort((step, idx))
     dup = (np.diff(idx[order]) == 0) & (np.diff(step[order]) == 0)
     if dup.any():
@@ -180,13 +263,13 @@ def add_spikes(NTWK, target, afferent, indices, times):
             f"add_spikes: two spikes for cell {idx[k]} of {target!r} within one time step "
             f"near t = {t[k]} ms; merge them (e.g. a larger weight) or use a smaller dt."
         )
-    n = sum(1 for key in NTWK["CONNECTIONS"] if key[0].startswith(f"extra_{afferent}_{target}"))
+    n = 0
+    while (f"extra_{afferent}_{target}_{n}", target) in NTWK["CONNECTIONS"]:
+        n += 1
     tag = f"extra_{afferent}_{target}_{n}"
     src = b2.SpikeGeneratorGroup(len(G), idx, t * b2.ms, name=f"gen_{tag}")
     NTWK["OBJECTS"].append(src)
-    S = b2.Synapses(src, G, on_pre=f"Gsyn_{afferent}_post += Q_{afferent}_post", namespace={},
-                    name=f"syn_{tag}")
-    S.connect(j="i")
-    NTWK["OBJECTS"].append(S)
+    cells = np.arange(len(G))
+    S = _synapses(NTWK, afferent, target, src, cells, cells, name=f"syn_{tag}")
     NTWK["CONNECTIONS"][(tag, target)] = S
     return S

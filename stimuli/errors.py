@@ -68,7 +68,7 @@ def _strip_units(value, name, kind):
         expected = units.get_or_create_dimension(s=exponent)
         if units.get_dimensions(value) is not expected:
             raise StimulusError(
-                f"{name}={value!r} has dimension '{units.get_dimensions(value)}' but must be a "
+                f"{name}={_short(value)} has dimension '{units.get_dimensions(value)}' but must be a "
                 f"{kind}; pass a {kind} Quantity (e.g. {example}) or a plain number in {unit}."
             )
         return np.array(value, dtype=np.float64) * factor
@@ -76,8 +76,15 @@ def _strip_units(value, name, kind):
         return np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):
         raise StimulusError(
-            f"{name}={value!r} is not numeric; pass a number (or array) in {unit}."
+            f"{name}={_short(value)} is not numeric; pass a number (or array) in {unit}."
         ) from None
+
+
+def _short(value):
+    """``repr(value)`` for scalars and short arrays, a shape summary for long ones."""
+    if np.ndim(value) > 0 and np.size(value) > 6:
+        return f"<{type(value).__name__} of shape {np.shape(value)}>"
+    return repr(value)
 
 
 def _describe(arr, flat_index):
@@ -409,4 +416,26 @@ def check_same_length(a, b, name_a, name_b):
         raise StimulusError(
             f"{name_a} has {len(a)} elements but {name_b} has {len(b)}; "
             "they must have the same length (one entry each)."
+        )
+
+
+#: Largest expected number of spikes one call may draw: 2**30 spikes hold 16 GiB of
+#: int64 indices and float64 times, beyond any machine this package targets.
+MAX_SPIKES = float(1 << 30)
+
+
+def check_spike_budget(expected, fix):
+    """Raise if a draw is expected to produce more than :data:`MAX_SPIKES` spikes.
+
+    Parameters
+    ----------
+    expected : float
+        Expected number of spikes (or of mother spikes for ``correlated_poisson``).
+    fix : str
+        What to change, appended to the message.
+    """
+    if not expected <= MAX_SPIKES:
+        raise StimulusError(
+            f"this draw would produce about {expected:.3g} spikes, more than the {MAX_SPIKES:.3g} "
+            f"(16 GiB of spike arrays) one call may hold; {fix}."
         )

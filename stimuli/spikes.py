@@ -23,6 +23,7 @@ from .errors import (
     as_time_array,
     as_window,
     check_same_length,
+    check_spike_budget,
     per_source,
 )
 
@@ -477,6 +478,8 @@ def inhomogeneous_poisson(rate, dt, n_sources=1, seed=None, t_start=0.0, *, meth
         )
     if method not in _METHODS:
         raise StimulusError(f"method={method!r} is unknown; use one of {sorted(_METHODS)}.")
+    check_spike_budget(rate.sum() * dt * 1e-3 * (n_sources if rate.ndim == 1 else 1),
+                       "lower the rate, the duration or n_sources (rates are in Hz, times in ms)")
     rng = as_rng(seed)
     sources, bins = _METHODS[method](rate, n_sources, dt * 1e-3, rng)
     times = t_start + (bins + rng.random(bins.size)) * dt
@@ -511,6 +514,8 @@ def homogeneous_poisson(rate, duration, n_sources=1, seed=None, t_start=0.0):
     t_start = as_time(t_start, "t_start")
     n_sources = as_count(n_sources, "n_sources")
     rate = per_source(as_rate(rate, "rate", ndim=(0, 1)), n_sources, "rate")
+    check_spike_budget(rate.sum() * duration * 1e-3,
+                       "lower the rate, the duration or n_sources (rates are in Hz, times in ms)")
     rng = as_rng(seed)
     sources = np.repeat(np.arange(n_sources), rng.poisson(rate * (duration * 1e-3)))
     times = t_start + rng.random(sources.size) * duration
@@ -548,6 +553,8 @@ def regular(rate, duration, n_sources=1, phase=0.0, t_start=0.0):
     n_sources = as_count(n_sources, "n_sources")
     rate = per_source(as_rate(rate, "rate", ndim=(0, 1)), n_sources, "rate")
     phase = per_source(as_time_array(phase, "phase"), n_sources, "phase")
+    check_spike_budget(rate.sum() * duration * 1e-3,
+                       "lower the rate, the duration or n_sources (rates are in Hz, times in ms)")
 
     active = rate > 0
     period = np.divide(1e3, rate, out=np.ones_like(rate), where=active)
@@ -628,8 +635,13 @@ def synchronous_volleys(times, n_sources, jitter=0.0, p_participate=1.0, seed=No
     n_sources = as_count(n_sources, "n_sources")
     jitter = as_nonnegative_time(jitter, "jitter")
     p_participate = as_probability(p_participate, "p_participate")
+    check_spike_budget(volley_times.size * n_sources * p_participate, "use fewer volleys or sources")
     rng = as_rng(seed)
-    volleys, sources = np.nonzero(rng.random((volley_times.size, n_sources)) < p_participate)
+    parts = []  # blocks of volleys: the same random stream as one (n_volleys, n_sources) draw
+    for v0, v1 in _blocks(volley_times.size, n_sources):
+        volleys, sources = np.nonzero(rng.random((v1 - v0, n_sources)) < p_participate)
+        parts.append((v0 + volleys, sources))
+    volleys, sources = _concat(parts, 2)
     spike_times = volley_times[volleys] + rng.normal(0.0, jitter, volleys.size)
     return _event_trains(sources, spike_times, n_sources, volley_times, window)
 
@@ -748,6 +760,9 @@ def correlated_poisson(rate, duration, n_sources, correlation, seed=None, t_star
 
     if correlation == 0.0:
         return poisson(rate, n_sources)
+    check_spike_budget(float(np.mean(rate)) / correlation * duration * 1e-3,
+                       f"the mother train runs at rate/correlation: raise the correlation "
+                       f"({correlation:g}) or lower the rate or the duration")
     mother = poisson(rate / correlation, 1)
     parts = []
     for m0, m1 in _blocks(len(mother), n_sources):

@@ -123,3 +123,53 @@ def test_connect_errors(numpy_target, cell_model):
         conn.fixed_indegree(10, 10, 1.5, seed=1)
     with pytest.raises(ntwk.ModelValueError, match="seed"):
         conn.bernoulli(10, 10, 0.5, seed=None)
+
+
+def test_each_projection_has_its_own_stream(numpy_target):
+    """Adding or removing a projection leaves the others' synapses unchanged; the seed matters."""
+    from network.examples import RS_FS_MODEL
+
+    M = dict(RS_FS_MODEL, N_Exc=200, N_Inh=50, N_AffExc=20, tstop=10.0)
+    reduced = {k: v for k, v in M.items() if k != "p_Inh_Exc"}
+    conns = []
+    for Model, SEED in ((M, 5), (reduced, 5), (M, 6)):
+        NTWK = ntwk.build.populations(Model, ["Exc", "Inh"], AFFERENT_POPULATIONS=["AffExc"])
+        ntwk.build.recurrent_connections(NTWK, SEED=SEED)
+        conns.append(NTWK["CONNECTIVITY"])
+    assert ("Inh", "Exc") in conns[0] and ("Inh", "Exc") not in conns[1]
+    for pair in [("Exc", "Exc"), ("Exc", "Inh"), ("Inh", "Inh")]:
+        for x, y in zip(conns[0][pair], conns[1][pair]):
+            np.testing.assert_array_equal(x, y)
+        assert not np.array_equal(conns[0][pair][0], conns[2][pair][0])
+
+
+def test_empty_projection_builds_and_runs(numpy_target, cell_model):
+    """round(p N) = 0 inputs per cell is a valid (empty) projection, not a brian2 crash."""
+    Model = cell_model(N=10, tstop=5.0, dt=0.1, p_Cell_Cell=0.04, Q_Cell_Cell=1.0, Tsyn_Cell=5.0, Erev_Cell=0.0)
+    NTWK = ntwk.build.populations(Model, ["Cell"], with_raster=True)
+    ntwk.build.recurrent_connections(NTWK, SEED=1)
+    assert len(NTWK["CONNECTIONS"][("Cell", "Cell")]) == 0
+    ntwk.build.connect(NTWK, "Cell", "Cell", [], [], weights=[], delays=[])
+    ntwk.build.initialize_to_rest(NTWK)
+    ntwk.collect_and_run(NTWK)
+
+
+@pytest.mark.parametrize("call, text", [
+    (lambda N: ntwk.build.connect(N, "Cell", "Cell", [0.5], [1]), "whole cell indices"),
+    (lambda N: ntwk.build.connect(N, "Cell", "Cell", [[0]], [[1]]), "1-D array"),
+    (lambda N: ntwk.build.connect(N, "Cell", "Cell", [0, 1], [1]), "equal lengths"),
+    (lambda N: ntwk.build.connect(N, "Cell", "Cell", [0], [10]), r"indices must be in \[0, 10\)"),
+    (lambda N: ntwk.build.connect(N, "Cell", "Cell", [0, 1], [1, 2], delays=[1.0, 2.0, 3.0]), r"shape \(3,\)"),
+    (lambda N: ntwk.build.connect(N, "Cell", "Cell", [0, 1], [1, 2], weights=[1.0, -1.0]), r"weights.*element \[1\] = -1 nS"),
+    (lambda N: ntwk.build.connect(N, "Cell", "Cell", [0], [1], release_probability="high"), r"in \[0, 1\]"),
+    (lambda N: ntwk.build.connections_from_matrix(N, "Nope", "Cell", np.ones((10, 10))), "Unknown population 'Nope'"),
+    (lambda N: ntwk.build.connections_from_matrix(N, "Cell", "Cell", np.full((10, 10), "a")), "dtype"),
+    (lambda N: ntwk.build.connections_from_matrix(N, "Cell", "Cell", sp.eye(9)), r"shape \(9, 9\)"),
+    (lambda N: ntwk.build.ring_connections(N, "Nope", "Cell", 0.1, SEED=1), "Unknown population 'Nope'"),
+    (lambda N: ntwk.build.ring_connections(N, "Cell", "Cell", 0.1, SEED=1, delay_min=-1.0), "delay_min"),
+    (lambda N: ntwk.build.initialize_to_random(N, SEED=1, V_range=(-50.0, -70.0)), "V_low <= V_high"),
+])
+def test_bad_connection_arguments(numpy_target, cell_model, call, text):
+    Model = cell_model(N=10, tstop=5.0, dt=0.1, p_Cell_Cell=0.2, Q_Cell_Cell=1.0, Tsyn_Cell=5.0, Erev_Cell=0.0)
+    with pytest.raises(ntwk.NetworkError, match=text):
+        call(ntwk.build.populations(Model, ["Cell"]))

@@ -90,7 +90,7 @@ def test_drive_rejects_bad_rates_and_keys(numpy_target, cell_model):
         ntwk.stim.construct_feedforward_input(NTWK, "Cell", "AffExc", t, bad, SEED=1)
     with pytest.raises(ntwk.ModelValueError, match="equal length"):
         ntwk.stim.construct_feedforward_input(NTWK, "Cell", "AffExc", t, bad[:-3], SEED=1)
-    with pytest.raises(ntwk.ModelValueError, match="covers"):
+    with pytest.raises(ntwk.ModelValueError, match="rate_array has 100 samples.*2000 steps"):
         ntwk.stim.construct_feedforward_input(NTWK, "Cell", "AffExc", t[:100], bad[:100] * 0, SEED=1)
     with pytest.raises(ntwk.ModelKeyError, match="Unknown population 'AffInh'"):
         ntwk.stim.construct_feedforward_input(NTWK, "Cell", "AffInh", t, bad * 0, SEED=1)
@@ -109,3 +109,109 @@ def test_extra_spikes_are_delivered_exactly(numpy_target, cell_model):
     np.testing.assert_allclose(counts, np.bincount(idx, minlength=N_CELLS), atol=1e-9)
     with pytest.raises(ntwk.ModelValueError, match="within one time step"):
         ntwk.stim.add_spikes(NTWK, "Cell", "AffExc", [3, 3], [10.0, 10.02])
+
+
+def _step_counts(NTWK, pre="AffExc"):
+    """Events received by each recorded cell in each step, from its recorded conductance.
+
+    The monitor samples the start of every step and a drive adds its events at step k
+    after the state update, so they show between samples k and k+1.
+    """
+    G = ntwk.recording.collect(NTWK)[f"GSYN_{pre}_Cell"]
+    return np.diff(G, axis=1) / NTWK["Model"][f"Q_{pre}_Cell"]
+
+
+@pytest.mark.parametrize("extra, first_step, scale", [({}, 100, 1.0),
+                                                       ({"delay_AffExc_Cell": 2.0, "psyn_AffExc_Cell": 0.25}, 120, 0.25)])
+def test_drive_follows_the_rate_step_by_step(numpy_target, cell_model, extra, first_step, scale):
+    """A rate non-zero on steps [100, 110) only: events on exactly those steps (shifted by
+    round(delay/dt) with a delay), p N nu dt of them per cell and step (times psyn)."""
+    Model = _counting_model(cell_model, tstop=20.0, **extra)
+    NTWK = ntwk.build.populations(Model, ["Cell"], AFFERENT_POPULATIONS=["AffExc"], with_Vm=500,
+                                  with_synaptic_conductances=True)
+    t = ntwk.arange(200) * 0.1
+    rate = np.where((t >= 10.0 - 1e-9) & (t < 11.0 - 1e-9), 2000.0, 0.0)  # steps 100..109
+    ntwk.stim.construct_feedforward_input(NTWK, "Cell", "AffExc", t, rate, SEED=5)
+    ntwk.build.initialize_to_rest(NTWK)
+    ntwk.collect_and_run(NTWK)
+    counts = _step_counts(NTWK)
+    active = np.zeros(counts.shape[1], bool)
+    active[first_step:first_step + 10] = True
+    # outside the active steps the conductance only decays (Tsyn = 1e12 ms): no event at all
+    assert np.abs(counts[:, ~active]).max() < 1e-6
+    lam = scale * 0.5 * 100 * 2000.0 * 0.1e-3  # p N nu dt psyn = 10 or 2.5 events per step
+    events = counts[:, active]
+    np.testing.assert_allclose(events, np.round(events), atol=1e-6)
+    assert abs(events.mean() - lam) < 5 * np.sqrt(lam / events.size)
+    assert abs(events.var() / events.mean() - 1) < 5 * np.sqrt(2 / (events.size - 1))  # Poisson
+
+
+def _twin_model(cell_model, N, tstop, **extra):
+    """Two identical clamped populations 'Cell' and 'Twin', both fed by 'AffExc'."""
+    Model = _counting_model(cell_model, tstop=tstop, **extra)
+    Model["N_Cell"] = N
+    Model.update({"Twin" + k[4:]: v for k, v in Model.items() if k.startswith("Cell_")})
+    Model.update(N_Twin=N, p_AffExc_Twin=0.5, Q_AffExc_Twin=1.0)
+    return Model
+
+
+def test_two_drives_with_one_seed_are_independent(numpy_target, cell_model):
+    """As in the seed example (SEED=32 for both targets): cell k of one target and cell k
+    of the other receive uncorrelated inputs (|r| < 5/sqrt(N))."""
+    N = 2000
+    Model = _twin_model(cell_model, N, 200.0)
+    NTWK = ntwk.build.populations(Model, ["Cell", "Twin"], AFFERENT_POPULATIONS=["AffExc"])
+    t = ntwk.arange(2000) * 0.1
+    for target in ("Cell", "Twin"):
+        ntwk.stim.construct_feedforward_input(NTWK, target, "AffExc", t, np.full_like(t, 20.0), SEED=32)
+    ntwk.build.initialize_to_rest(NTWK)
+    ntwk.collect_and_run(NTWK)
+    a = np.asarray(NTWK["NEURONS"]["Cell"].Gsyn_AffExc / ntwk.build._b2().nS)
+    b = np.asarray(NTWK["NEURONS"]["Twin"].Gsyn_AffExc / ntwk.build._b2().nS)
+    expected = 0.5 * 100 * 20.0 * 200.0e-3  # p N nu T = 200 events
+    for x in (a, b):
+        assert abs(x.mean() - expected) < 5 * np.sqrt(expected / N)
+    assert abs(np.corrcoef(a, b)[0, 1]) < 5 / np.sqrt(N)
+
+
+def test_shared_afferents_are_shared_across_targets(numpy_target, cell_model):
+    """One PoissonGroup feeds both targets, each through its own projection: two cells of
+    different targets share on average K^2/N afferents and their input counts correlate
+    by K/N = 0.5, never by 1 (which identical projections, one SEED for both, would give)."""
+    N_cells, K, N_aff = 300, 50, 100
+    Model = _twin_model(cell_model, N_cells, 1000.0)
+    NTWK = ntwk.build.populations(Model, ["Cell", "Twin"], AFFERENT_POPULATIONS=["AffExc"], with_Vm=N_cells,
+                                  with_synaptic_conductances=True)
+    t = ntwk.arange(10000) * 0.1
+    for target in ("Cell", "Twin"):
+        ntwk.stim.construct_feedforward_input(NTWK, target, "AffExc", t, np.full_like(t, 20.0), SEED=32,
+                                              shared=True)
+    assert sum(isinstance(o, ntwk.build._b2().PoissonGroup) for o in NTWK["OBJECTS"]) == 1
+    (i1, j1), (i2, j2) = NTWK["CONNECTIVITY"][("AffExc", "Cell")], NTWK["CONNECTIVITY"][("AffExc", "Twin")]
+    A = np.zeros((N_cells, N_aff), bool)
+    B = np.zeros((N_cells, N_aff), bool)
+    A[j1, i1] = B[j2, i2] = True
+    overlap = (A & B).sum(axis=1)
+    assert np.all(overlap < K)  # never the same afferents
+    assert abs(overlap.mean() - K**2 / N_aff) < 5 * np.sqrt(K**2 / N_aff / N_cells)  # hypergeometric, var < mean
+    ntwk.build.initialize_to_rest(NTWK)
+    ntwk.collect_and_run(NTWK)
+    data = ntwk.recording.collect(NTWK)
+    binned = [np.diff(data[f"GSYN_AffExc_{p}"][:, ::200], axis=1) for p in ("Cell", "Twin")]
+    r = np.mean([np.corrcoef(x, y)[0, 1] for x, y in zip(*binned)])
+    assert r == pytest.approx(K / N_aff, abs=0.05)  # as within one target (see above)
+
+
+def test_extra_spikes_follow_the_model_release_probability_and_delay(numpy_target, cell_model):
+    Model = _counting_model(cell_model, tstop=20.0, psyn_AffExc_Cell=0.5, delay_AffExc_Cell=3.0)
+    NTWK = ntwk.build.populations(Model, ["Cell"], AFFERENT_POPULATIONS=["AffExc"], with_Vm=N_CELLS,
+                                  with_synaptic_conductances=True)
+    ntwk.stim.add_spikes(NTWK, "Cell", "AffExc", np.arange(N_CELLS), np.full(N_CELLS, 5.0))
+    ntwk.build.initialize_to_rest(NTWK)
+    ntwk.collect_and_run(NTWK)
+    counts = _step_counts(NTWK)
+    step = int(round((5.0 + 3.0) / 0.1))
+    assert np.abs(np.delete(counts, step, axis=1)).max() < 1e-6  # delivered 3 ms late, only then
+    delivered = np.round(counts[:, step])
+    assert set(np.unique(delivered)) <= {0.0, 1.0}
+    assert abs(delivered.mean() - 0.5) < 5 * np.sqrt(0.25 / N_CELLS)  # Binomial(N, psyn)

@@ -11,7 +11,7 @@ from matplotlib.collections import LineCollection  # noqa: E402
 from matplotlib.image import AxesImage  # noqa: E402
 from scipy.signal import lfilter  # noqa: E402
 
-from network import plots  # noqa: E402
+from network import analysis, plots  # noqa: E402
 from network.errors import ModelKeyError, ModelValueError, RecordingError  # noqa: E402
 
 
@@ -237,3 +237,37 @@ def test_population_colors():
     assert colors["L23Exc"] == plots.EXC_COLOR and colors["Inh"] == plots.INH_COLOR
     assert colors["AffExc"] == plots.AFFERENT_COLOR
     assert len({colors[p] for p in ("L23Exc", "PV", "SST", "Inh", "AffExc", "AffInh")}) == 6
+
+
+def test_activity_plot_of_a_silent_run_without_vm(tmp_path):
+    """No spike at all, one population, no Vm recorded: raster and rate panels, a 0-1 Hz rate axis."""
+    n_t = 1000
+    silent = {"POPULATIONS": ["Exc"], "AFFERENT_POPULATIONS": [], "dt": 0.1, "tstop": 100.0,
+              "t_array": np.arange(n_t) * 0.1, "N_Exc": 50, "tRASTER_Exc": np.zeros(0),
+              "iRASTER_Exc": np.zeros(0, dtype=np.int64), "POP_ACT_Exc": np.zeros(n_t)}
+    fig, AX = plots.activity_plots(silent, smooth_ms=5.0)
+    assert [ax.get_label() for ax in AX] == ["raster", "pop_act"]
+    raster, rate = AX
+    assert len(_raster_points(raster)["Exc"][0]) == 0
+    assert raster.get_ylim() == (-0.5, 49.5)
+    assert rate.get_ylim() == (0.0, 1.0)  # the zero line visible above the axis, not at its middle
+    fig.savefig(tmp_path / "silent.png")
+
+
+def test_rate_axes_start_at_zero(data):
+    ax = plots.input_rate_plot(data)
+    assert ax.get_ylim()[0] == 0.0 and ax.get_ylim()[1] >= data["Rate_AffExc_Exc"].max()
+    ax = plots.pop_act_plot(data, smooth_ms=5.0)
+    assert ax.get_ylim()[0] == 0.0
+
+
+def test_activity_plot_smooths_population_rates_by_default(data):
+    """The raw rate moves by 1/(N dt) per spike; the figure shows it Gaussian-smoothed (5 ms)."""
+    _, AX = plots.activity_plots(data)
+    (rate_ax,) = [ax for ax in AX if ax.get_label() == "pop_act"]
+    shown = {line.get_label(): np.asarray(line.get_ydata()) for line in rate_ax.get_lines()}
+    np.testing.assert_allclose(shown["Exc"], analysis.smooth(data["POP_ACT_Exc"], data["dt"], 5.0))
+    assert "5 ms" in rate_ax.get_ylabel()
+    _, AX = plots.activity_plots(data, smooth_ms=None)
+    raw = [line for line in AX[-1].get_lines() if line.get_label() == "Exc"][0]
+    np.testing.assert_array_equal(raw.get_ydata(), data["POP_ACT_Exc"])

@@ -468,3 +468,39 @@ def test_public_api():
     assert set(stimuli.__all__) >= {"SpikeTrains", "StimulusError", "inhomogeneous_poisson",
                                     "correlated_poisson", "gaussian", "time_grid"}
     assert issubclass(StimulusError, ValueError)
+
+
+# ============================================================ size limits and messages
+
+@pytest.mark.parametrize("call", [
+    lambda: inhomogeneous_poisson([1e20], 0.1, seed=1),
+    lambda: inhomogeneous_poisson(np.full(1000, 5e3), 0.1, n_sources=10**7, seed=1),
+    lambda: homogeneous_poisson(1e12, 1000.0, seed=1),
+    lambda: regular(1e12, 100.0),
+    lambda: synchronous_volleys(np.arange(10**5), 10**5),
+    lambda: correlated_poisson(5.0, 1000.0, 3, 1e-300, seed=1),
+])
+def test_absurd_sizes_are_refused_before_any_allocation(call):
+    """A rate in Hz mistaken for a rate in kHz, or c -> 0 in MIP, would exhaust the memory
+    (numpy raises MemoryError or 'lam value too large'): a StimulusError says why instead."""
+    with pytest.raises(StimulusError, match=r"would produce about .* spikes"):
+        call()
+
+
+def test_volleys_are_drawn_in_blocks_from_one_stream(monkeypatch):
+    """Blocks of volleys consume the generator exactly as a single (n_volleys, n_sources) draw."""
+    volley_times, n, p = np.arange(0.0, 100.0, 10.0), 300, 0.4
+    rng = np.random.default_rng(7)
+    volleys, sources = np.nonzero(rng.random((volley_times.size, n)) < p)
+    expected = np.sort(volley_times[volleys] + rng.normal(0.0, 1.0, volleys.size))
+    monkeypatch.setattr(stimuli.spikes, "_BLOCK_CELLS", 2 * n + 7)  # blocks of 2 volleys
+    st = synchronous_volleys(volley_times, n, jitter=1.0, p_participate=p, seed=7)
+    np.testing.assert_array_equal(st.times, expected)
+
+
+def test_messages_summarise_long_arrays():
+    from brian2 import ms
+
+    with pytest.raises(StimulusError, match=r"rate=<Quantity of shape \(1000,\)> has dimension 's'") as info:
+        inhomogeneous_poisson(np.ones(1000) * ms, 0.1)
+    assert len(str(info.value)) < 200

@@ -1,0 +1,78 @@
+"""collect_and_run: instructions on the time grid, progress bar, seeding, one run per network."""
+
+import numpy as np
+import pytest
+
+import network as ntwk
+
+
+def _lif(cell_model, **kw):
+    Model = cell_model(tstop=50.0, dt=0.1, Iinj=400.0, **kw)
+    NTWK = ntwk.build.populations(Model, ["Cell"], with_raster=True, with_Vm=1)
+    ntwk.build.initialize_to_rest(NTWK)
+    return NTWK
+
+
+def _now(NTWK):
+    """Simulated time of the network (a group's clock may still show an earlier network's end)."""
+    return float(NTWK["NETWORK"].t / ntwk.build._b2().ms)
+
+
+def test_instructions_run_at_their_step_including_0_and_tstop(numpy_target, cell_model):
+    NTWK = _lif(cell_model)
+    seen = []
+    instructions = [{"time": t, "function": lambda N, t=t: seen.append((t, _now(N)))} for t in (50.0, 0.0, 20.0)]
+    ntwk.collect_and_run(NTWK, INTERMEDIATE_INSTRUCTIONS=instructions)
+    # in time order, each when the simulation clock is exactly there
+    assert seen == [(0.0, 0.0), (20.0, pytest.approx(20.0, abs=1e-9)), (50.0, pytest.approx(50.0, abs=1e-9))]
+    data = ntwk.recording.collect(NTWK)
+    assert data["VMS_Cell"].shape == (1, 500)  # the pieces add up to tstop / dt steps
+
+
+@pytest.mark.parametrize("instructions, text", [
+    ({"time": 1.0, "function": print}, "must be a list of dicts"),
+    ([(1.0, print)], "need {'time'"),
+    ([{"time": "1", "function": print}], "need {'time'"),
+    ([{"time": 60.0, "function": print}], r"tstop = 50\] ms"),
+    ([{"time": -1.0, "function": print}], "need {'time'"),
+    ([{"time": 1.0, "function": 3}], "need {'time'"),
+    ([{"time": 1.0, "function": print, "when": "now"}], "need {'time'"),
+    ([{"time": 10.05, "function": print}], "multiple of dt = 0.1 ms"),
+])
+def test_bad_instructions(numpy_target, cell_model, instructions, text):
+    NTWK = _lif(cell_model)
+    with pytest.raises(ntwk.ModelValueError, match=text):
+        ntwk.collect_and_run(NTWK, INTERMEDIATE_INSTRUCTIONS=instructions)
+
+
+def test_a_network_runs_once(numpy_target, cell_model):
+    NTWK = _lif(cell_model)
+    ntwk.collect_and_run(NTWK)
+    first = ntwk.recording.collect(NTWK)
+    with pytest.raises(ntwk.SimulationError, match="already run.*Build the network again"):
+        ntwk.collect_and_run(NTWK)
+    # the recordings of the first run are untouched
+    np.testing.assert_array_equal(ntwk.recording.collect(NTWK)["tRASTER_Cell"], first["tRASTER_Cell"])
+
+
+def test_progress_bar_and_summary(numpy_target, cell_model, capfd):
+    NTWK = _lif(cell_model)
+    ntwk.collect_and_run(NTWK, verbose=True, INTERMEDIATE_INSTRUCTIONS=[{"time": 20.0, "function": lambda N: None}])
+    out, err = capfd.readouterr()
+    assert "[network] ran 50 ms (numpy)" in out
+    # one bar across the two pieces: 40 % when the instruction stops the run, 100 % at the end
+    assert " 40.0%" in err and "100.0%" in err and err.endswith("\n")
+    assert "%" not in out  # the bar goes to stderr only
+
+
+def test_brian_seed_depends_on_every_seed_and_only_on_them():
+    base = {"SEEDS": {"network": 3, "connectivity": 5, "afferent_AffExc_Exc": 32}}
+    s = ntwk.run.brian_seed(base)
+    assert s == ntwk.run.brian_seed({"SEEDS": dict(reversed(list(base["SEEDS"].items())))})  # order-free
+    for key in base["SEEDS"]:
+        changed = {"SEEDS": dict(base["SEEDS"], **{key: base["SEEDS"][key] + 1})}
+        assert ntwk.run.brian_seed(changed) != s, key
+    # the name counts too: the same value under another drive's name is another stream
+    renamed = {"SEEDS": {"network": 3, "connectivity": 5, "afferent_AffExc_Inh": 32}}
+    assert ntwk.run.brian_seed(renamed) != s
+    assert 0 <= s < 2**31
