@@ -36,7 +36,7 @@ def _rs_fs(args):
     overrides = {"tstop": args.tstop} if args.tstop is not None else None
     try:
         run_rs_fs(args.output, Model=overrides, code_target=args.target, figure=not args.no_figure,
-                  verbose=not args.quiet)
+                  verbose=not args.quiet, threads=args.threads)
     except NetworkError as err:
         print(f"nnd rs-fs: error: {err}", file=sys.stderr)
         return 2
@@ -55,6 +55,7 @@ def build_parser():
     p.add_argument("-o", "--output", default="output", help="output folder (default: output)")
     p.add_argument("--target", default="runtime", choices=["runtime", "cython", "numpy", "cpp_standalone"],
                    help="brian2 code-generation target (default: runtime)")
+    p.add_argument("--threads", type=int, default=1, help="OpenMP threads (cpp_standalone only; default 1)")
     p.add_argument("--tstop", type=float, default=None, help="duration in ms (default 1500)")
     p.add_argument("--no-figure", action="store_true", help="skip the PNG figure")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress output")

@@ -21,7 +21,7 @@ from importlib.metadata import PackageNotFoundError, version as _version
 
 from numpy import arange
 
-from . import analysis, build, connectivity, hdf5, model, plots, recording, stim
+from . import build, connectivity, model, stim
 from .errors import ModelKeyError, ModelValueError, NetworkError, RecordingError, SimulationError
 from .run import collect_and_run, set_code_target
 
@@ -35,3 +35,21 @@ __all__ = [
     "analysis", "connectivity", "model", "hdf5",
     "NetworkError", "ModelKeyError", "ModelValueError", "RecordingError", "SimulationError",
 ]
+
+# analysis (scipy.ndimage), hdf5/recording (h5py) and plots (matplotlib) load on
+# first use: a script that only simulates does not pay for their imports.
+_LAZY_SUBMODULES = ("analysis", "hdf5", "plots", "recording", "examples")
+
+
+def __getattr__(name):
+    if name in _LAZY_SUBMODULES:
+        import importlib
+
+        module = importlib.import_module(f".{name}", __name__)
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'network' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY_SUBMODULES))

@@ -88,6 +88,7 @@ def _indegree_sampler(N_pre, N_post, K, rng, autapses, weight_fn=None, block_byt
                 keys = np.where(w > 0, np.log(keys) / np.where(w > 0, w, 1.0), -np.inf)
         chosen = _top_k_per_row(keys, K)
         pre[rows] = np.take_along_axis(cols, chosen, axis=1)
+        del keys, chosen  # free this block before the next one is drawn
     pre.sort(axis=1)
     return pre.ravel(), np.repeat(np.arange(N_post, dtype=np.int64), K)
 

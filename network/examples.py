@@ -31,7 +31,7 @@ RS_FS_MODEL = {
 }
 
 
-def run_rs_fs(output_dir="output", Model=None, code_target="runtime", figure=True, verbose=True):
+def run_rs_fs(output_dir="output", Model=None, code_target="runtime", figure=True, verbose=True, threads=1):
     """Run the RS-FS example and write ``RS-FS_data.h5`` and ``RS-FS.png``.
 
     Parameters
@@ -42,6 +42,8 @@ def run_rs_fs(output_dir="output", Model=None, code_target="runtime", figure=Tru
         Overrides of :data:`RS_FS_MODEL` (seed units).
     code_target : str
         See :func:`network.set_code_target`.
+    threads : int
+        OpenMP threads for ``cpp_standalone``.
     figure : bool
         Also draw and save the activity figure.
     verbose : bool
@@ -55,7 +57,7 @@ def run_rs_fs(output_dir="output", Model=None, code_target="runtime", figure=Tru
     from .run import collect_and_run, set_code_target
 
     os.makedirs(output_dir, exist_ok=True)
-    set_code_target(code_target, directory=os.path.join(output_dir, "standalone"))
+    set_code_target(code_target, directory=os.path.join(output_dir, "standalone"), threads=threads)
     M = dict(RS_FS_MODEL, **(Model or {}))
     t_array = np.arange(int(M["tstop"] / M["dt"])) * M["dt"]
     NTWK = build.populations(M, ["Exc", "Inh"], AFFERENT_POPULATIONS=["AffExc"], with_raster=True,
