@@ -182,6 +182,10 @@ def collect_and_run(NTWK, verbose=False, INTERMEDIATE_INSTRUCTIONS=(), progress=
     net = b2.Network(*NTWK["OBJECTS"])
     NTWK["NETWORK"] = net
     b2.seed(brian_seed(NTWK))
+    if verbose:
+        print("[network] " + ("generating the C++ program (compiled and run at the end)" if standalone else
+              "preparing code: brian2 compiles it on first use (about a minute), then reuses it"),
+              flush=True)
     t0 = time.perf_counter()
     step_prev = 0
     n_total = int(round(tstop / dt))

@@ -76,6 +76,19 @@ def _new_tag(NTWK, base):
     return base + (f"_{k}" if k else "")
 
 
+def _padded(values):
+    """``values`` padded with its last value to the next power-of-two length.
+
+    brian2 writes a TimedArray's length (and dt) into the generated code, so a new
+    ``tstop`` would recompile the drive.  Padding makes the length change only when
+    the number of steps crosses a power of two; the padding lies after ``tstop`` and
+    is never read.
+    """
+    n = len(values)
+    size = 1 << max(n - 1, 0).bit_length()
+    return np.concatenate([values, np.full(size - n, values[-1] if n else 0.0)])
+
+
 def construct_feedforward_input(NTWK, target, afferent, t_array, rate_array, SEED=None,
                                 shared=False, verbose=False):
     """Drive population ``target`` with afferent population ``afferent`` at rate ``nu(t)``.
@@ -159,7 +172,7 @@ def construct_feedforward_input(NTWK, target, afferent, t_array, rate_array, SEE
             lam = np.concatenate([np.zeros(min(shift, lam.size)), lam[:max(lam.size - shift, 0)]])
         NTWK["AFFERENT_RATES"][key] = NTWK["AFFERENT_RATES"].get(key, 0.0) + rate
         NTWK["SEEDS"][f"afferent_{tag}"] = SEED
-        lam_array = b2.TimedArray(lam, dt=dt * b2.ms, name=f"lam_{tag}")
+        lam_array = b2.TimedArray(_padded(lam), dt=dt * b2.ms, name=f"lam_{tag}")
         G.namespace[f"lam_{tag}"] = lam_array
         op = G.run_regularly(f"Gsyn_{afferent} += Q_{afferent}*poisson(lam_{tag}(t))",
                              when="synapses", name=f"drive_{tag}")
@@ -186,7 +199,7 @@ def construct_feedforward_input(NTWK, target, afferent, t_array, rate_array, SEE
                 f"rate; one explicit population has one rate (use another afferent name)."
             )
     else:
-        nu = b2.TimedArray(rate * b2.Hz, dt=dt * b2.ms, name=f"nu_{afferent}")
+        nu = b2.TimedArray(_padded(rate) * b2.Hz, dt=dt * b2.ms, name=f"nu_{afferent}")
         P = b2.PoissonGroup(int(N_aff), rates=f"nu_{afferent}(t)", namespace={f"nu_{afferent}": nu},
                             name=f"aff_{afferent}")
         groups[afferent] = (P, rate)

@@ -1,4 +1,9 @@
-"""Parameters live in variables, not in the generated code: new values never recompile."""
+"""Parameters live in variables, not in the generated code: new values never recompile.
+
+brian2 limit: a TimedArray's length and dt are written into the generated code; the
+drive pads its arrays to a power-of-two length so that a new tstop recompiles only
+when the number of steps crosses a power of two.
+"""
 
 from pathlib import Path
 
@@ -19,16 +24,18 @@ def test_changing_parameter_values_reuses_compiled_code(tmp_path, cell_model):
     ntwk.set_code_target("cython", cache_dir=str(cache))
     try:
         rates = []
-        for Iinj, Gl, Q, rate in [(300.0, 10.0, 1.0, 5.0), (450.0, 12.0, 3.0, 20.0)]:
-            Model = cell_model(N=20, tstop=100.0, dt=0.1, Iinj=Iinj, Gl=Gl, N_AffExc=10,
+        # the second run also changes tstop: 1100 -> 1500 steps, both padded to 2048
+        # samples in the drive's TimedArray, whose length brian2 writes into the code
+        for Iinj, Gl, Q, rate, tstop in [(300.0, 10.0, 1.0, 5.0, 110.0), (450.0, 12.0, 3.0, 20.0, 150.0)]:
+            Model = cell_model(N=20, tstop=tstop, dt=0.1, Iinj=Iinj, Gl=Gl, N_AffExc=10,
                                p_AffExc_Cell=0.5, Q_AffExc_Cell=Q, Tse=5.0, Ee=0.0)
             NTWK = ntwk.build.populations(Model, ["Cell"], AFFERENT_POPULATIONS=["AffExc"],
                                           with_raster=True)
-            t = ntwk.arange(1000) * 0.1
+            t = ntwk.arange(int(round(tstop / 0.1))) * 0.1
             ntwk.stim.construct_feedforward_input(NTWK, "Cell", "AffExc", t, np.full_like(t, rate), SEED=1)
             ntwk.build.initialize_to_rest(NTWK)
             ntwk.collect_and_run(NTWK)
-            rates.append(len(ntwk.recording.collect(NTWK)["tRASTER_Cell"]))
+            rates.append(len(ntwk.recording.collect(NTWK)["tRASTER_Cell"]) / tstop)
             if len(rates) == 1:
                 first = _compiled_modules(cache)
         assert first, "the Cython target compiled nothing"
