@@ -48,3 +48,17 @@ def test_rs_fs_command_reports_bad_input(tmp_path, capsys):
     assert main(["rs-fs", "-o", str(tmp_path), "--tstop", "-5", "-q"]) == 2
     assert "tstop" in capsys.readouterr().err
     assert not (tmp_path / "RS-FS_data.h5").exists()
+
+
+def test_readme_morphology_example_runs(tmp_path, monkeypatch):
+    import re
+
+    monkeypatch.chdir(tmp_path)
+    blocks = re.findall(r"```python\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
+    (code,) = [b for b in blocks if "import morphologies as mo" in b]
+    namespace = {}
+    exec(compile(code, "README.md", "exec"), namespace)
+    assert len(namespace["disc"].compartments) == 1351
+    assert len(namespace["apical"]) > 0
+    html = (tmp_path / "L5pyr.html").read_text()
+    assert "plotly" in html and "<script src=\"http" not in html
