@@ -154,6 +154,7 @@ def time_window(data, t_start=None, t_stop=None):
     tolerance = 1e-9 * max(tstop, 1.0)
     bounds = []
     for name, value, default in (("t_start", t_start, 0.0), ("t_stop", t_stop, tstop)):
+        _plain_number(name, value)
         try:
             value = default if value is None else float(value)
         except (TypeError, ValueError):
@@ -187,8 +188,19 @@ def spikes_in_window(data, pop, t_start=None, t_stop=None):
     return t[mask], i[mask]
 
 
+def _plain_number(name, value):
+    """Refuse a brian2 Quantity: analysis takes plain numbers in ms (``float(10*ms)`` is 0.01)."""
+    if hasattr(value, "dim"):
+        raise ModelValueError(
+            f"{name}={value!r}: analysis functions take plain numbers in ms (the data dict's "
+            f"unit system); write e.g. {name}=100 for 100 ms."
+        )
+    return value
+
+
 def _positive(name, value, allow_zero=False):
     """``float(value)``, or a ModelValueError naming the argument if not > 0 (>= 0)."""
+    _plain_number(name, value)
     try:
         number = float(value)
     except (TypeError, ValueError):

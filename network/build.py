@@ -274,6 +274,7 @@ def populations(Model, NEURONS, AFFERENT_POPULATIONS=(), with_raster=False, with
         if verbose:
             kind = "LIF" if params["deltaV"] == 0 else "AdExp"
             print(f"[network] {pop}: {N} {kind} cells, conductances from {presyn or 'nobody'}")
+    initialize_to_rest(NTWK)  # brian2 would start V at 0 mV, above every spike level
     return NTWK
 
 
@@ -299,6 +300,7 @@ def _synapses(NTWK, pre, post, source, i, j, weights=None, delays=None, release_
     release probability (Model key ``psyn_<pre>_<post>`` by default) and delayed
     (``delay_<pre>_<post>``).  Returns the Synapses.
     """
+    check_not_run(NTWK, f"synapses {pre}->{post}")
     b2 = _b2()
     Model = NTWK["Model"]
     if release_probability is None and f"psyn_{pre}_{post}" in Model:
@@ -443,6 +445,14 @@ def recurrent_connections(NTWK, SEED=1, rule="fixed_indegree", autapses=True, ve
     if rule not in rules:
         raise ModelValueError(f"rule = {rule!r}: choose one of {sorted(rules)}.")
     SEED = check_seed(SEED)
+    check_not_run(NTWK, "recurrent_connections()")
+    if "connectivity" in NTWK["SEEDS"]:
+        raise SimulationError(
+            "recurrent_connections() was already called on this network: a second call would "
+            "add a second set of synapses to every pair (e.g. when a notebook cell runs "
+            "twice). Build the populations again for another connectivity, or add extra "
+            "synapses explicitly with network.build.connect()."
+        )
     NTWK["SEEDS"]["connectivity"] = SEED
     Model = NTWK["Model"]
     for pre, post in _pairs(NTWK):
@@ -518,8 +528,23 @@ def ring_connections(NTWK, pre, post, sigma, SEED, delay_min=0.0, delay_max=0.0,
     return S
 
 
+def check_not_run(NTWK, what):
+    """Raise SimulationError if ``NTWK`` has already run: its objects can no longer change."""
+    if "NETWORK" in NTWK:
+        raise SimulationError(
+            f"{what}: this network has already run; brian2 objects run once, so a change now "
+            f"would never take effect. Build the network again, or change values during the "
+            f"run with INTERMEDIATE_INSTRUCTIONS."
+        )
+
+
 def initialize_to_rest(NTWK):
-    """Set V to the leak reversal (or the clamp level), w and all conductances to 0."""
+    """Set V to the leak reversal (or the clamp level), w and all conductances to 0.
+
+    :func:`populations` already leaves every population in this state; call it again
+    to undo :func:`initialize_to_random` or other changes before the run.
+    """
+    check_not_run(NTWK, "initialize_to_rest()")
     for pop, G in NTWK["NEURONS"].items():
         G.V = G.Vclamp if "Vclamp" in G.variables else G.El
         G.w = 0 * _b2().pA

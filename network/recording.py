@@ -10,6 +10,7 @@ import platform
 
 import numpy as np
 
+from .errors import SimulationError
 from .hdf5 import load_dict_from_hdf5, save_dict_to_hdf5
 
 __all__ = ["collect", "write_as_hdf5", "load_dict_from_hdf5"]
@@ -41,6 +42,12 @@ def collect(NTWK, with_connectivity=False):
         ``'units'`` entry naming the unit of each array.
     """
     import brian2 as b2
+
+    if "NETWORK" not in NTWK:
+        raise SimulationError(
+            "this network has not run yet, so there is nothing recorded: call "
+            "network.collect_and_run(NTWK) first."
+        )
 
     dt, tstop = NTWK["dt"], NTWK["tstop"]
     n_t = int(round(tstop / dt))

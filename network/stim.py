@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .build import _b2, _cell_indices, _check_pops, _synapses, connect
+from .build import _b2, _cell_indices, _check_pops, _synapses, check_not_run, connect
 from .connectivity import fixed_indegree
 from .errors import ModelKeyError, ModelValueError
 from .model import check_seed, get, plain_array, seed_sequence
@@ -143,6 +143,7 @@ def construct_feedforward_input(NTWK, target, afferent, t_array, rate_array, SEE
     factor ``1 - nu dt``).
     """
     b2 = _b2()
+    check_not_run(NTWK, "construct_feedforward_input()")
     _check_pops(NTWK, [target, afferent], "construct_feedforward_input()")
     if target not in NTWK["NEURONS"]:
         raise ModelKeyError(f"target {target!r} is not a simulated population ({NTWK['POPULATIONS']}).")
@@ -249,6 +250,7 @@ def add_spikes(NTWK, target, afferent, indices, times=None):
     b2 = _b2()
     if times is None and hasattr(indices, "times"):
         indices, times = indices.indices, indices.times
+    check_not_run(NTWK, "add_spikes()")
     _check_pops(NTWK, [target, afferent], "add_spikes()")
     if afferent not in NTWK["PRESYNAPTIC"].get(target, []):
         raise ModelKeyError(f"add_spikes: population {target!r} has no conductance for {afferent!r}; "
@@ -265,7 +267,7 @@ def add_spikes(NTWK, target, afferent, indices, times=None):
     bad = ~np.isfinite(t) | (t < 0) | (t >= tstop)
     if bad.any():
         k = int(np.flatnonzero(bad)[0])
-        raise ModelValueError(f"add_spikes: times[{k}] = {t[k]!r} ms is outside the run [0, {tstop:g}) ms; "
+        raise ModelValueError(f"add_spikes: times[{k}] = {float(t[k]):g} ms is outside the run [0, {tstop:g}) ms; "
                               f"drop or shift the spikes (times are plain numbers in ms).")
     step = np.floor((t + 1e-3 * dt) / dt).astype(np.int64)  # brian2's binning
     order = np.lexsort((step, idx))

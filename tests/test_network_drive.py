@@ -102,13 +102,13 @@ def test_extra_spikes_are_delivered_exactly(numpy_target, cell_model):
     Model = _counting_model(cell_model, tstop=50.0)
     NTWK = ntwk.build.populations(Model, ["Cell"], AFFERENT_POPULATIONS=["AffExc"])
     idx = np.array([0, 0, 5, 1999, 5])
+    with pytest.raises(ntwk.ModelValueError, match="within one time step"):
+        ntwk.stim.add_spikes(NTWK, "Cell", "AffExc", [3, 3], [10.0, 10.02])
     ntwk.stim.add_spikes(NTWK, "Cell", "AffExc", idx, [1.0, 2.0, 3.0, 4.0, 49.0])
     ntwk.build.initialize_to_rest(NTWK)
     ntwk.collect_and_run(NTWK)
     counts = _event_counts(NTWK)
     np.testing.assert_allclose(counts, np.bincount(idx, minlength=N_CELLS), atol=1e-9)
-    with pytest.raises(ntwk.ModelValueError, match="within one time step"):
-        ntwk.stim.add_spikes(NTWK, "Cell", "AffExc", [3, 3], [10.0, 10.02])
 
 
 def _step_counts(NTWK, pre="AffExc"):

@@ -76,3 +76,42 @@ def test_brian_seed_depends_on_every_seed_and_only_on_them():
     renamed = {"SEEDS": {"network": 3, "connectivity": 5, "afferent_AffExc_Inh": 32}}
     assert ntwk.run.brian_seed(renamed) != s
     assert 0 <= s < 2**31
+
+
+def test_populations_start_at_rest_and_order_of_calls_is_checked(numpy_target, cell_model):
+    """Without initialize_to_rest no cell starts above threshold; changes after a run,
+    recording before it, and a second recurrent_connections are clear errors."""
+    import brian2
+
+    Model = cell_model(N=20, tstop=20.0, dt=0.1, p_Cell_Cell=0.1, Q_Cell_Cell=1.0, Tsyn_Cell=5.0,
+                       Erev_Cell=0.0, N_Aff=5, p_Aff_Cell=0.5, Q_Aff_Cell=1.0, Tsyn_Aff=5.0, Erev_Aff=0.0)
+    NTWK = ntwk.build.populations(Model, ["Cell"], AFFERENT_POPULATIONS=["Aff"], with_raster=True)
+    np.testing.assert_allclose(np.asarray(NTWK["NEURONS"]["Cell"].V / brian2.mV), -70.0)
+    with pytest.raises(ntwk.SimulationError, match="collect_and_run"):
+        ntwk.recording.collect(NTWK)
+    ntwk.build.recurrent_connections(NTWK, SEED=1)
+    with pytest.raises(ntwk.SimulationError, match="already called"):
+        ntwk.build.recurrent_connections(NTWK, SEED=1)
+    ntwk.collect_and_run(NTWK)
+    assert len(ntwk.recording.collect(NTWK)["tRASTER_Cell"]) == 0  # rest, no drive: silent
+    t = ntwk.arange(200) * 0.1
+    for call in (lambda: ntwk.stim.construct_feedforward_input(NTWK, "Cell", "Aff", t, t * 0 + 5, SEED=1),
+                 lambda: ntwk.stim.add_spikes(NTWK, "Cell", "Aff", [0], [1.0]),
+                 lambda: ntwk.build.connect(NTWK, "Cell", "Cell", [0], [1]),
+                 lambda: ntwk.build.initialize_to_rest(NTWK)):
+        with pytest.raises(ntwk.SimulationError, match="already run"):
+            call()
+
+
+def test_analysis_refuses_quantities():
+    import brian2
+
+    from network import analysis
+
+    data = {"POPULATIONS": ["E"], "AFFERENT_POPULATIONS": [], "N_E": 2, "dt": 0.1, "tstop": 100.0,
+            "tRASTER_E": np.array([10.0, 20.0]), "iRASTER_E": np.array([0, 1])}
+    assert analysis.mean_rate(data, "E", t_start=0, t_stop=100) == pytest.approx(10.0)
+    with pytest.raises(ntwk.ModelValueError, match="plain numbers in ms"):
+        analysis.mean_rate(data, "E", t_start=10 * brian2.ms)
+    with pytest.raises(ntwk.ModelValueError, match="plain numbers in ms"):
+        analysis.spike_count_correlation(data, "E", 5 * brian2.ms)
