@@ -120,8 +120,9 @@ def population_colors(data):
     -------
     dict
         Population name → matplotlib colour: the excitatory population (named
-        ``'Exc'``, else the first name containing ``'exc'``) green, the inhibitory
-        one red, other recurrent ones from a cycle, afferent ones grey.
+        ``'Exc'``, else the first name containing ``'exc'``, else the first whose
+        ``Erev_<pop>`` is above its ``<pop>_Vthre``) green, the inhibitory one red
+        (likewise), other recurrent ones from a cycle, afferent ones grey.
     """
     recurrent = population_names(data)
     colors = {}
@@ -131,6 +132,16 @@ def population_colors(data):
         ]
         if candidates and candidates[0] not in colors:
             colors[candidates[0]] = color
+    # names that say nothing (e.g. 'Pyr', 'PV'): the Model's reversal potentials do,
+    # excitatory when above the population's own threshold (as network.build's Ie/Ii)
+    Model = data.get("Model", {}) if isinstance(data.get("Model"), dict) else {}
+    for pop in recurrent:
+        erev, vthre = Model.get(f"Erev_{pop}"), Model.get(f"{pop}_Vthre")
+        if pop in colors or erev is None or vthre is None:
+            continue
+        color = EXC_COLOR if erev > vthre else INH_COLOR
+        if color not in colors.values():
+            colors[pop] = color
     others = itertools.cycle(_OTHER_COLORS)
     for pop in recurrent:
         if pop not in colors:

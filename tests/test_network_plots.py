@@ -271,3 +271,14 @@ def test_activity_plot_smooths_population_rates_by_default(data):
     _, AX = plots.activity_plots(data, smooth_ms=None)
     raw = [line for line in AX[-1].get_lines() if line.get_label() == "Exc"][0]
     np.testing.assert_array_equal(raw.get_ydata(), data["POP_ACT_Exc"])
+
+
+def test_colours_follow_reversal_potentials_when_names_say_nothing():
+    from network.plots import EXC_COLOR, INH_COLOR, population_colors
+
+    data = {"POPULATIONS": ["Pyr", "PV", "SST"], "AFFERENT_POPULATIONS": [],
+            "Model": {"Erev_Pyr": 0.0, "Pyr_Vthre": -50.0, "Erev_PV": -80.0, "PV_Vthre": -50.0,
+                      "Erev_SST": -75.0, "SST_Vthre": -50.0}}
+    colors = population_colors(data)
+    assert colors["Pyr"] == EXC_COLOR and colors["PV"] == INH_COLOR
+    assert colors["SST"] not in (EXC_COLOR, INH_COLOR)
