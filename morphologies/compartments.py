@@ -6,6 +6,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from . import _units
 from .cell import type_code, type_name
 
 __all__ = ["CompartmentTable"]
@@ -86,21 +87,27 @@ class CompartmentTable:
         ----------
         type : str or int or sequence, optional
             Neurite type name(s) or code(s), e.g. ``"apical"`` or ``("basal", "apical")``.
-        min_distance, max_distance : float, optional
-            Bounds (um, inclusive) on :attr:`distance`.
+        min_distance, max_distance : brian2.Quantity or float, optional
+            Bounds (inclusive) on :attr:`distance`: lengths, e.g. ``200 * um``;
+            plain numbers are read in um.
 
         Returns
         -------
         numpy.ndarray of int
+
+        Raises
+        ------
+        morphologies.errors.UnitError
+            If a bound is a quantity that is not a length, or not a number.
         """
         keep = np.ones(len(self), dtype=bool)
         if type is not None:
             types = [type] if isinstance(type, (str, int, np.integer)) else list(type)
             keep &= np.isin(self.type, [type_code(t) for t in types])
         if min_distance is not None:
-            keep &= self.distance >= min_distance
+            keep &= self.distance >= _units.magnitude(min_distance, _units.LENGTH, "min_distance")
         if max_distance is not None:
-            keep &= self.distance <= max_distance
+            keep &= self.distance <= _units.magnitude(max_distance, _units.LENGTH, "max_distance")
         return self.index[keep]
 
     def to_dataframe(self):

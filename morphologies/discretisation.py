@@ -428,8 +428,10 @@ def discretise(cell, rule="d_lambda", *, d_lambda=0.1, frequency=100 * Hz,
     zero = np.flatnonzero(geometry.length <= 0)
     if len(zero):
         raise DiscretisationError(
-            f"section(s) {zero[:10].tolist()} of {cell.name!r} have zero length and cannot be "
-            "compartments; remove or lengthen them in the file (`nnd check` lists them).")
+            f"section(s) {zero[:10].tolist()} of {cell.name!r} have zero length (e.g. a "
+            "neurite that forks at its first sample) and cannot be compartments; lengthen them "
+            "in the file (add a sample before the fork), or delete a terminal one (`nnd check` "
+            "lists them).")
     if rule == "d_lambda":
         n_comp = d_lambda_nseg(_electrotonic_lengths(
             geometry, params["frequency"], params["Ri"], params["Cm"]), params["d_lambda"])

@@ -155,11 +155,19 @@ def _geometry_problems(cell):
     single = np.flatnonzero(np.diff(cell.section_offsets) < 2)
     if len(single):
         # several NeuroM checks index a section's second point: they cannot run
+        forks = [int(s) for s in single if len(cell.morphio.section(int(s)).children)]
+        if forks:
+            hint = (f"section(s) {forks} fork at their only sample: do not delete it (that "
+                    "would orphan the child branches); add a sample between the parent and "
+                    "the fork so that the section has a length, or move the fork one sample "
+                    "further out. A terminal one-sample branch can be deleted or given a "
+                    "second sample.")
+        else:
+            hint = "delete the sample, or give the branch a second sample."
         return [Problem(
             GeometryWarning, f"section(s) {_where(cell, single)} have a single point (a branch "
             "of one sample): no length, no membrane, so they cannot be discretised; NeuroM's "
-            "geometry checks were not run.", path=cell.path,
-            hint="delete the sample, or give the branch a second sample.",
+            "geometry checks were not run.", path=cell.path, hint=hint,
             code="single_point_section")]
     problems = []
     for name, what in _GEOMETRY_CHECKS.items():
@@ -244,10 +252,14 @@ class CheckReport:
     ----------
     path : pathlib.Path
     problems : list of morphologies.errors.Problem
+    skipped : list of str
+        Checks that could not run (or only partly), and why; empty when every
+        check ran.
     """
 
     path: Path
     problems: list = field(default_factory=list)
+    skipped: list = field(default_factory=list)
 
     @property
     def errors(self):
@@ -273,6 +285,7 @@ class CheckReport:
             sample = f"id {p.sample_id}" if p.sample_id is not None else ""
             text = p.what + (f" Fix: {p.hint}" if p.hint else "")
             rows.append(f"  {p.severity:<7} {where:<11} {sample:<9} {p.kind.__name__:<22} {text}")
+        rows += [f"  not checked: {note}" for note in self.skipped]
         return "\n".join(rows)
 
 
@@ -284,7 +297,9 @@ def check(path):
     read by MorphIO (whose warnings are listed) and checked with NeuroM's
     morphology checks (zero lengths, jumps, fat ends, narrow starts, dangling
     branches, unifurcations, multifurcations, overlapping points, root jumps),
-    listed as :class:`~morphologies.errors.GeometryWarning`.
+    listed as :class:`~morphologies.errors.GeometryWarning`.  Malformed SWC
+    lines are reported and the parent-link checks still run on the others;
+    whatever could not be checked is listed in :attr:`CheckReport.skipped`.
 
     Parameters
     ----------
@@ -304,14 +319,22 @@ def check(path):
     samples = None
     if path.suffix.lower() == ".swc":
         samples, report.problems = read_swc_samples(path)
+        if samples is not None:
+            report.skipped += samples.notes
         if not report.ok:
+            report.skipped.append(
+                "MorphIO's reading and NeuroM's geometry checks (zero lengths, jumps, ...) "
+                "need a file without errors; fix the errors above and check again.")
             return report
     morphology, problems = _read_morphio(path, samples)
     report.problems += problems
     if morphology is None:
         return report
     report.problems += _check_loaded(morphology, path)
-    if report.ok:
+    if not report.ok:
+        report.skipped.append("NeuroM's geometry checks need a file without errors; fix the "
+                              "errors above and check again.")
+    else:
         cell = Cell(morphology, name=path.stem, path=path, samples=samples)
         try:
             cell.points  # noqa: B018 - MorphIO's points matched to the SWC samples

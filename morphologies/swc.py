@@ -63,6 +63,9 @@ class SWCSamples:
         Coordinates in um.
     radius : numpy.ndarray of float
         Radii in um.
+    notes : tuple of str
+        What the checks could not look at because of malformed lines (empty
+        for a well-formed file).
     """
 
     path: Path
@@ -72,6 +75,7 @@ class SWCSamples:
     xyz: np.ndarray
     radius: np.ndarray
     parent: np.ndarray
+    notes: tuple = ()
 
     def soma_lines(self):
         """Return the line numbers of the soma samples."""
@@ -160,6 +164,7 @@ def read_swc_samples(path):
             "the file has no data line, only comments and blank lines.")
         return None, [_problem(EmptyFileError, what, path, hint=_LINE_FORMAT)]
 
+    all_line_no, all_code = line_no, code
     joined = "\n".join(code.tolist())
     counts, token_line = _token_lines(joined, len(line_no))
     problems = []
@@ -216,18 +221,96 @@ def read_swc_samples(path):
     ids, types, parents = values[:, 0], values[:, 1], values[:, 6]
     problems += _check_integers(path, line_no, ids, types, parents)
     problems += _check_values(path, line_no, values)
-    # The tree checks need every line parsed and unique integer ids and parents.
-    tree_ok = n_syntax == 0 and not any(
-        p.code in ("not_integer", "repeated_id") for p in problems)
-    if tree_ok:
-        problems += _check_tree(path, line_no, ids.astype(np.int64), types.astype(np.int64),
-                                parents.astype(np.int64), values[:, 5])
+    # The tree checks run on every sample whose id is known, malformed lines included
+    # (their parent link and type are used when readable), so that one bad field does
+    # not hide a missing parent elsewhere; see _tree_rows.
+    tree, notes = _tree_rows(all_line_no, all_code, line_no, values)
+    if len(tree[0]):
+        problems += _check_tree(path, *tree)
+    else:
+        notes = ["no line has a readable sample id: the parent-link checks (missing parents, "
+                 "cycles, trees, soma) were not run."]
     problems.sort(key=lambda p: p.line or 0)  # stable: file order, file-wide problems first
     samples = SWCSamples(
         path=path, line=line_no, id=np.round(ids).astype(np.int64),
         type=np.round(types).astype(np.int64), xyz=values[:, 2:5], radius=values[:, 5],
-        parent=np.round(parents).astype(np.int64))
+        parent=np.round(parents).astype(np.int64), notes=tuple(notes))
     return samples, problems
+
+
+def _integer_field(token, low, high):
+    """The integer value of an SWC field in [low, high], else None."""
+    try:
+        value = float(token)
+    except ValueError:
+        return None
+    if not np.isfinite(value) or value != int(value) or not low <= value <= high:
+        return None
+    return int(value)
+
+
+def _tree_rows(all_line_no, all_code, line_no, values):
+    """Samples for the parent-link checks, and notes on what those checks left out.
+
+    Well-formed lines are used as they are.  A line with a non-integer id, or a
+    later line repeating an id, is left out.  A malformed line (syntax error,
+    non-integer type or parent) whose id is readable stays in the tree, with its
+    type and parent when readable (type and parent -2, "unreadable", otherwise):
+    its children then do not look orphaned, and an unknown parent is not reported
+    as missing.
+    """
+    ids, types, parents, radius = values[:, 0], values[:, 1], values[:, 6], values[:, 5]
+    notes = []
+    integral_id = ids == np.round(ids)
+    order = np.argsort(ids, kind="stable")
+    repeat = np.zeros(len(ids), dtype=bool)
+    repeat[order[1:][ids[order][1:] == ids[order][:-1]]] = True
+    keep = integral_id & ~repeat
+    t_type = np.where(types == np.round(types), types, -2)
+    t_parent = np.where(parents == np.round(parents), parents, -2)
+    rows = [(line_no[keep], ids[keep], t_type[keep], t_parent[keep], radius[keep])]
+    if (~integral_id).any():
+        notes.append(f"{int((~integral_id).sum())} line(s) with a non-integer id were left "
+                     "out of the parent-link checks (missing parents, cycles, trees, soma).")
+    if repeat.any():
+        notes.append(f"{int(repeat.sum())} line(s) repeating an id were left out of the "
+                     "parent-link checks, which use the first sample with each id.")
+    known = set(ids[keep].astype(np.int64).tolist())
+    parsed = set(line_no.tolist())
+    extra = []
+    unreadable = 0
+    for ln, text in zip(all_line_no.tolist(), all_code.tolist()):
+        if ln in parsed:
+            continue
+        fields = text.split()
+        sample_id = _integer_field(fields[0], 0, _MAX_ID)
+        if sample_id is None or sample_id in known:
+            unreadable += 1
+            continue
+        known.add(sample_id)
+        if len(fields) == len(SWC_FIELDS):
+            typ = _integer_field(fields[1], 1, MAX_TYPE_CODE)
+            parent = _integer_field(fields[6], -1, _MAX_ID)
+        else:
+            typ = parent = None
+        extra.append((ln, sample_id, -2 if typ is None else typ,
+                      -2 if parent is None else parent))
+    if extra:
+        e = np.array(extra, dtype=np.int64)
+        rows.append((e[:, 0], e[:, 1], e[:, 2], e[:, 3], np.full(len(e), np.nan)))
+        unknown = int(((e[:, 2] == -2) | (e[:, 3] == -2)).sum())
+        if unknown:
+            notes.append(f"{unknown} malformed line(s) have an unreadable type or parent: "
+                         "their own parent link, and the type and soma checks that need "
+                         "their type, were not checked.")
+    if unreadable:
+        notes.append(f"{unreadable} malformed line(s) have no readable id of their own and "
+                     "were left out of the parent-link checks; a sample whose parent is one of "
+                     "them is reported as having a missing parent.")
+    line, sid, typ, par, rad = (np.concatenate(c) for c in zip(*rows))
+    sort = np.argsort(line, kind="stable")
+    return ((line[sort], sid[sort].astype(np.int64), typ[sort].astype(np.int64),
+             par[sort].astype(np.int64), rad[sort]), notes)
 
 
 def _check_integers(path, line_no, ids, types, parents):
@@ -259,7 +342,9 @@ def _check_values(path, line_no, values):
             SampleIdError,
             f"sample id {ids[again]:g} is repeated (first used on line {line_no[first]}).",
             path, line_no[again], sample_id=int(ids[again]),
-            hint="every sample needs its own id; renumber the samples.", code="repeated_id"))
+            hint="every sample needs its own id; renumber the samples (the parent-link "
+            "checks use the first sample with this id and leave this line out).",
+            code="repeated_id"))
     bad_type = (types < 1) | (types > MAX_TYPE_CODE)
     for i in np.flatnonzero(bad_type):
         problems.append(_problem(
@@ -356,11 +441,12 @@ def _check_tree(path, line_no, ids, types, parents, radius):
                 path, line_no[r], sample_id=int(ids[r]),
                 hint="attach it to the soma (set its parent to a soma sample id) or delete it.",
                 code="several_trees"))
-    if len(soma_rows) == 0:
+    if len(soma_rows) == 0 and not (types == -2).any():  # -2: unreadable type (_tree_rows)
         problems.append(_problem(
             SomaError, "the file has no soma sample (type 1).", path,
             hint="add the soma as type-1 samples at the root of the tree (NeuroMorpho: "
             "three samples, or one sample for a spherical soma).", code="no_soma"))
+    if len(soma_rows) == 0:
         return problems
 
     has_parent = prow >= 0
@@ -390,7 +476,8 @@ def _check_tree(path, line_no, ids, types, parents, radius):
     three_point = len(soma_rows) == 3
     allowed = np.where(root & three_point, 2, 1)
     neuromorpho = three_point and bool((root & soma & (n_soma_children == 2)).any())
-    if neuromorpho and not np.allclose(radius[soma_rows], radius[soma_rows[0]]):
+    soma_radii = radius[soma_rows][np.isfinite(radius[soma_rows])]  # nan: unreadable
+    if neuromorpho and not np.allclose(soma_radii, soma_radii[:1]):
         problems.append(_problem(
             SomaError, "the three soma samples have different radii "
             f"({', '.join(f'{r:g}' for r in radius[soma_rows])}).", path,

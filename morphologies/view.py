@@ -333,6 +333,9 @@ CAMERA_DIRECTION = (0.25, 0.18, 1.0)
 _EYE_DISTANCE = 1.5
 #: Orthographic views are zoomed by scaling the box (plotly.js does the same on scroll).
 _ZOOM = 1.8
+#: Axes shorter on screen than this fraction of the longest get no tick labels.
+_MIN_LABELLED_FRACTION = 0.2
+_MAX_TICKS = 10
 
 
 def scene_layout(lower, upper, *, pad=0.03):
@@ -364,6 +367,16 @@ def scene_layout(lower, upper, *, pad=0.03):
     axes = {f"{name}axis": dict(title=f"{name} (um)", range=[float(lo), float(hi)],
                                 showbackground=False, showspikes=False)
             for name, lo, hi in zip("xyz", lower, upper)}
+    # Tick labels need room on screen: an axis seen nearly end-on (z, towards the
+    # camera) is short once projected, and its labels would run together.
+    view = eye / np.linalg.norm(eye)
+    on_screen = ratio * np.sqrt(np.clip(1 - view**2, 0, None))  # projected axis lengths
+    fraction = on_screen / on_screen.max()
+    for name, f in zip("xyz", fraction):
+        if f < _MIN_LABELLED_FRACTION:
+            axes[f"{name}axis"].update(showticklabels=False)
+        elif f < 0.5:
+            axes[f"{name}axis"].update(nticks=max(2, int(f * _MAX_TICKS)))
     return dict(aspectmode="manual", aspectratio=dict(zip("xyz", map(float, ratio * _ZOOM))),
                 camera=dict(up=dict(x=0, y=1, z=0), center=dict(x=0, y=0, z=0),
                             eye=dict(zip("xyz", map(float, eye))),
@@ -389,7 +402,7 @@ def _marker_trace(name, spec, table):
                         hoverinfo="text+name" if text is not None else "name")
 
 
-def animate_morphology(discretisation, values, times=None, *, color_label="v (mV)",
+def animate_morphology(discretisation, values, times=None, *, color_label="value",
                        max_frames=100, cmin=None, cmax=None, **kwargs):
     """Animate per-compartment values over time (e.g. voltages), with a slider.
 
@@ -401,7 +414,8 @@ def animate_morphology(discretisation, values, times=None, *, color_label="v (mV
     times : brian2.Quantity or array_like, optional
         Time of each row (plain numbers: ms; default: the row number).
     color_label : str, optional
-        Colour bar title (default ``"v (mV)"``).
+        Colour bar title (default ``"value"``; give the quantity and unit,
+        e.g. ``"v (mV)"``).
     max_frames : int, optional
         At most this many evenly spaced rows become frames (default 100); the
         HTML grows by about 64 KiB per frame for a 12,000-point cell.

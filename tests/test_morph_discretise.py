@@ -5,7 +5,7 @@ import warnings
 
 import numpy as np
 import pytest
-from brian2 import Hz, cm, meter, mV, ohm, uF, um
+from brian2 import Hz, cm, meter, mm, mV, ohm, uF, um
 from brian2.spatialneuron.spatialneuron import FlatMorphology
 from scipy import sparse
 from scipy.sparse import linalg as sparse_linalg
@@ -217,6 +217,23 @@ def test_units_are_checked():
         ball_and_stick(length=100 * Hz)
     plain = discretise(cell, Ri=150.0, Cm=1.0, frequency=100.0)  # documented units
     assert np.array_equal(plain.n_compartments, discretise(cell).n_compartments)
+
+
+def test_select_takes_lengths():
+    """select's distance bounds follow the units convention: quantities, or um."""
+    table = discretise(ball_and_stick(), "max_length", max_length=10 * um).compartments
+    plain = table.select(min_distance=200, max_distance=400)
+    assert len(plain)
+    np.testing.assert_array_equal(table.select(min_distance=200 * um, max_distance=400 * um),
+                                  plain)
+    np.testing.assert_array_equal(table.select(min_distance=0.2 * mm, max_distance=0.4 * mm),
+                                  plain)
+    with pytest.raises(UnitError, match="'min_distance'"):
+        table.select(min_distance=200 * mV)
+    with pytest.raises(UnitError, match="'max_distance'"):
+        table.select(max_distance=1 * Hz)
+    with pytest.raises(UnitError, match="'max_distance'"):
+        table.select(max_distance="far")
 
 
 def test_bad_rule_and_values():

@@ -107,6 +107,38 @@ def test_check_lists_every_problem():
     assert "3 more error(s)" in info.value.__notes__[0]
 
 
+def test_check_runs_the_tree_checks_past_malformed_lines(tmp_path):
+    """A syntax error or a repeated id does not hide a missing parent elsewhere."""
+    head = "1 1 0 0 0 5 -1\n2 3 0 10 0 1 1\n3 3 0 20 0 1 2\n4 3 0 30 0 1 7\n"
+    cases = {
+        "non_numeric.swc": ("5 3 abc 0 0 1 2\n", (SWCSyntaxError, 5)),
+        "repeated.swc": ("2 3 0 40 0 1 3\n", (SampleIdError, 5)),
+        "short.swc": ("5 3 0 0\n", (SWCSyntaxError, 5)),
+        "bad_parent.swc": ("5 3 0 40 0 1 x\n", (SWCSyntaxError, 5)),
+    }
+    for name, (line5, error) in cases.items():
+        path = tmp_path / name
+        path.write_text(head + line5)
+        report = check(path)
+        found = [(p.kind, p.line) for p in report.errors]
+        assert found == [(MissingParentError, 4), error], name
+        assert "parent id 7 does not exist" in str(report)
+        assert report.skipped and all(f"not checked: {s}" in str(report)
+                                      for s in report.skipped), name
+    # a child of a malformed line whose id is readable is not reported as orphaned
+    path = tmp_path / "child.swc"
+    path.write_text(head.replace(" 7\n", " 3\n") + "5 3 abc 0 0 1 2\n6 3 0 0 0 1 5\n")
+    report = check(path)
+    assert [(p.kind, p.line) for p in report.errors] == [(SWCSyntaxError, 5)]
+    # the soma line malformed: no false "no soma"
+    path.write_text("1 x 0 0 0 5 -1\n2 3 0 10 0 1 1\n3 3 0 20 0 1 9\n")
+    report = check(path)
+    assert [(p.kind, p.line) for p in report.errors] == [(SWCSyntaxError, 1),
+                                                          (MissingParentError, 3)]
+    # a well-formed file: nothing skipped
+    assert check(VALID / "y_cell.swc").skipped == []
+
+
 def test_morphio_accepts_what_the_precheck_refuses():
     """MorphIO alone reads some broken files silently: the pre-check is needed."""
     handler = morphio.WarningHandlerCollector()
@@ -297,6 +329,24 @@ def test_single_sample_neurite_is_reported_not_crashed(tmp_path):
     assert report.ok and [p.kind for p in report.warnings] == [GeometryWarning]
     assert "single point" in str(report) and "line 6, sample id 6" in str(report)
     with pytest.raises(DiscretisationError, match="zero length"):
+        discretise(load(path))
+    assert "delete the sample" in report.warnings[0].hint  # a terminal stub may go
+
+
+def test_fork_at_the_first_sample_hint_keeps_the_children(tmp_path):
+    """A neurite forking at its first sample: a one-point section with children. The
+    hint must not say to delete the sample (that orphans both branches)."""
+    from morphologies import discretise
+    from morphologies.errors import DiscretisationError, GeometryWarning
+
+    path = tmp_path / "fork.swc"
+    path.write_text("1 1 0 0 0 5 -1\n2 3 0 5 0 1 1\n3 3 -5 15 0 1 2\n4 3 5 15 0 1 2\n")
+    report = check(path)
+    assert report.ok and [p.kind for p in report.warnings] == [GeometryWarning]
+    hint = report.warnings[0].hint
+    assert "do not delete it" in hint and "orphan" in hint
+    assert "add a sample" in hint and "has a length" in hint
+    with pytest.raises(DiscretisationError, match="add a sample before the fork"):
         discretise(load(path))
 
 

@@ -149,6 +149,35 @@ def test_animation_frames(small):
         animate_morphology(small, values[:, :-1])
 
 
+def _colorbar_titles(fig):
+    bars = [t.line if isinstance(t, go.Scatter3d) else t for t in fig.data]
+    return {b.colorbar.title.text for b in bars if b.showscale}
+
+
+def test_animation_label_is_neutral_unless_given(small):
+    """Any array can be animated: the default colour bar does not claim it is a voltage."""
+    values = np.zeros((3, small.n))
+    assert _colorbar_titles(animate_morphology(small, values)) == {"value"}
+    assert _colorbar_titles(animate_morphology(small, values, color_label="v (mV)")) == {
+        "v (mV)"}
+
+
+def test_foreshortened_axis_has_no_crowded_tick_labels():
+    """The default camera looks almost along z: the bundled cells' thin z extent is a
+    few pixels on screen, so its tick labels are hidden (the title stays); x and y keep
+    theirs."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NonStandardSomaWarning)
+        for name in ("L5pyr", "L23pyr", "L23BC", "L23BPC"):
+            scene = plot_morphology(load_bundled(name)).layout.scene
+            assert scene.zaxis.showticklabels is False and scene.zaxis.title.text == "z (um)"
+            assert scene.xaxis.showticklabels is not False
+            assert scene.yaxis.showticklabels is not False
+    # a cell as deep as it is wide: z is still foreshortened, with fewer ticks or none
+    scene = plot_morphology(y_branch()).layout.scene
+    assert scene.xaxis.showticklabels is not False and scene.yaxis.showticklabels is not False
+
+
 def test_html_is_self_contained(small, tmp_path):
     path = save_html(plot_morphology(small, color_by="distance"), tmp_path / "sub" / "v.html")
     text = path.read_text()
