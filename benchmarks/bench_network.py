@@ -187,6 +187,8 @@ dGsyn_AffExc/dt = -Gsyn_AffExc/Tsyn_AffExc : siemens
 Q_AffExc : siemens (shared, constant)
 Tsyn_AffExc : second (shared, constant)
 Erev_AffExc : volt (shared, constant)
+dLambda_AffExc/dt = rate_AffExc(t) : 1
+Enext_AffExc : 1
 Ie = Gsyn_Exc*(Erev_Exc - V) + Gsyn_AffExc*(Erev_AffExc - V) : amp
 Ii = Gsyn_Inh*(Erev_Inh - V) : amp
 dw/dt = (a*(V - El) - w)/tauw : amp
@@ -222,7 +224,8 @@ def worker_plain(target, workdir, t_launch):
     G, monitors = {}, []
     for pop in ("Exc", "Inh"):
         g = b2.NeuronGroup(N[pop], PLAIN_EQS, method="euler", name=pop, threshold="V > Vspike",
-                           reset="V = Vreset; w += b", refractory="Trefrac", namespace={})
+                           reset="V = Vreset; w += b", refractory="Trefrac", namespace={},
+                           events={"input_AffExc": "Lambda_AffExc >= Enext_AffExc"})
         g.Gl, g.Cm, g.Trefrac = 10 * nS, 200 * pF, 5 * ms
         g.El, g.Vthre, g.Vreset = -70 * mV, -50 * mV, -70 * mV
         g.deltaV, g.a, g.b, g.tauw = cell[pop]["deltaV"], 0 * nS, cell[pop]["b"], cell[pop]["tauw"]
@@ -248,11 +251,19 @@ def worker_plain(target, workdir, t_launch):
     t_array = np.arange(int(tstop / dt)) * dt
     rate = 4. + 4 * np.exp(-(t_array - 1000) ** 2 / 2 / 100 ** 2)
     drives = []
+    # independent Poisson input by time rescaling (the toolkit's drive, network.stim):
+    # each cell integrates its input rate and gets 1 + Poisson(Lambda - Enext) events
+    # when Lambda reaches Enext ~ Exp(1); same seeds as the toolkit's
+    n_pad = 1 << (len(rate) - 1).bit_length()
+    padded = np.concatenate([rate, np.full(n_pad - len(rate), rate[-1])])
     for pop in ("Exc", "Inh"):
-        lam = TimedArray(p_aff * N_aff * rate * dt * 1e-3, dt=dt * ms, name=f"lam_AffExc_{pop}")
-        G[pop].namespace[f"lam_AffExc_{pop}"] = lam
-        drives.append(G[pop].run_regularly(f"Gsyn_AffExc += Q_AffExc*poisson(lam_AffExc_{pop}(t))",
-                                           when="synapses", name=f"drive_AffExc_{pop}"))
+        G[pop].namespace["rate_AffExc"] = TimedArray(p_aff * N_aff * padded * b2.Hz, dt=dt * ms,
+                                                     name=f"rate_AffExc_{pop}")
+        G[pop].run_on_event("input_AffExc", "Gsyn_AffExc += Q_AffExc*(1 + poisson(Lambda_AffExc - Enext_AffExc))\n"
+                            "Lambda_AffExc = 0\nEnext_AffExc = -log(1 - rand())")
+        stream = np.random.SeedSequence([3, zlib.crc32(b"drive"), zlib.crc32(b"AffExc"), zlib.crc32(pop.encode())])
+        G[pop].Enext_AffExc = np.random.default_rng(stream).standard_exponential(N[pop])
+        G[pop].Lambda_AffExc = 0
     for g in G.values():
         g.V = -70 * mV
         g.w = 0 * pA

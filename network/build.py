@@ -69,7 +69,7 @@ def _quantity(value, unit):
     return value * getattr(b2, unit)
 
 
-def _equations(params, presyn):
+def _equations(params, presyn, driven=()):
     """Equation string of one population.
 
     Parameters
@@ -79,6 +79,11 @@ def _equations(params, presyn):
     presyn : list of (pre, excitatory)
         One conductance per presynaptic population; ``excitatory`` puts its current
         in ``Ie`` (reversal above ``Vthre``), else in ``Ii``.
+    driven : list of str
+        Afferent populations that may drive the cells with independent Poisson
+        input (:mod:`network.stim`): each gets the time-rescaled event clock
+        ``Lambda_<aff>`` (integrated rate, dimensionless) and ``Enext_<aff>`` (the
+        next event's rescaled time).
     """
     clamped = "Vclamp" in params
     lines = []
@@ -93,6 +98,8 @@ def _equations(params, presyn):
             f"Tsyn_{pre} : second (shared, constant)",
             f"Erev_{pre} : volt (shared, constant)",
         ]
+    for pre in driven:
+        lines += [f"dLambda_{pre}/dt = rate_{pre}(t) : 1", f"Enext_{pre} : 1"]
     lines.append("Ie = " + (" + ".join(f"Gsyn_{p}*(Erev_{p} - V)" for p in exc) or "0*amp") + " : amp")
     lines.append("Ii = " + (" + ".join(f"Gsyn_{p}*(Erev_{p} - V)" for p in inh) or "0*amp") + " : amp")
     intrinsic = "Gl*(El - V)"
@@ -238,15 +245,21 @@ def populations(Model, NEURONS, AFFERENT_POPULATIONS=(), with_raster=False, with
         params = cell_parameters(Model, pop)
         presyn = [pre for pre in NEURONS + AFFERENT_POPULATIONS if f"Q_{pre}_{pop}" in Model]
         syn = {pre: synaptic_parameters(Model, pre) for pre in presyn}
-        eqs = _equations(params, [(pre, syn[pre][1] > params["Vthre"]) for pre in presyn])
+        driven = [pre for pre in presyn if pre in AFFERENT_POPULATIONS]
+        eqs = _equations(params, [(pre, syn[pre][1] > params["Vthre"]) for pre in presyn], driven)
         clamped = "Vclamp" in params
         G = b2.NeuronGroup(
             N, eqs, method="euler", name=f"{pop}",
             threshold=None if clamped else "V > Vspike",
             reset=None if clamped else "V = Vreset; w += b",
             refractory=False if clamped else "Trefrac",
-            namespace={},
+            events={f"input_{pre}": f"Lambda_{pre} >= Enext_{pre}" for pre in driven},
+            namespace={f"rate_{pre}": b2.TimedArray(np.zeros(1) * b2.Hz, dt=dt * b2.ms,
+                                                    name=f"rate_{pre}_{pop}_none") for pre in driven},
         )
+        for pre in driven:  # see network.stim: independent Poisson input by time rescaling
+            G.run_on_event(f"input_{pre}", f"Gsyn_{pre} += Q_{pre}*(1 + poisson(Lambda_{pre} - Enext_{pre}))\n"
+                           f"Lambda_{pre} = 0\nEnext_{pre} = -log(1 - rand())")
         for name, value in params.items():
             setattr(G, name, _quantity(value, _UNITS[name]))
         for pre in presyn:
@@ -545,6 +558,13 @@ def initialize_to_rest(NTWK):
     to undo :func:`initialize_to_random` or other changes before the run.
     """
     check_not_run(NTWK, "initialize_to_rest()")
+    SEED = NTWK["SEEDS"]["network"]
+    for pop, G in NTWK["NEURONS"].items():  # event clocks of the independent drives
+        for pre in NTWK["PRESYNAPTIC"][pop]:
+            if f"Enext_{pre}" in G.variables:
+                rng = np.random.default_rng(seed_sequence(SEED, "drive", pre, pop))
+                setattr(G, f"Lambda_{pre}", 0.0)
+                setattr(G, f"Enext_{pre}", rng.standard_exponential(len(G)))
     for pop, G in NTWK["NEURONS"].items():
         G.V = G.Vclamp if "Vclamp" in G.variables else G.El
         G.w = 0 * _b2().pA

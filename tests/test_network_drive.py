@@ -215,3 +215,27 @@ def test_extra_spikes_follow_the_model_release_probability_and_delay(numpy_targe
     delivered = np.round(counts[:, step])
     assert set(np.unique(delivered)) <= {0.0, 1.0}
     assert abs(delivered.mean() - 0.5) < 5 * np.sqrt(0.25 / N_CELLS)  # Binomial(N, psyn)
+
+
+def test_time_rescaled_drive_has_poisson_counts_per_step(numpy_target, cell_model):
+    """The event-clock drive gives, per cell and step, independent Poisson(lambda)
+    counts, multiple events included: pmf of 0..3 events within 5 standard errors of
+    Poisson(0.5), mean and variance equal, no correlation between successive steps."""
+    lam = 0.5  # events per cell and step: p N nu dt = 0.5 * 100 * 100 Hz * 0.1 ms
+    Model = _counting_model(cell_model, tstop=100.0)
+    NTWK = ntwk.build.populations(Model, ["Cell"], AFFERENT_POPULATIONS=["AffExc"], with_Vm=200,
+                                  with_synaptic_conductances=True)
+    t = ntwk.arange(1000) * 0.1
+    ntwk.stim.construct_feedforward_input(NTWK, "Cell", "AffExc", t, np.full_like(t, 100.0), SEED=5)
+    ntwk.collect_and_run(NTWK)
+    counts = np.round(_step_counts(NTWK)).astype(int)  # (200 cells, 999 steps)
+    n = counts.size
+    from scipy.stats import poisson
+
+    for k in range(4):
+        p = poisson.pmf(k, lam)
+        assert abs(np.mean(counts == k) - p) < 5 * np.sqrt(p * (1 - p) / n), k
+    assert abs(counts.mean() - lam) < 5 * np.sqrt(lam / n)
+    assert abs(counts.var() - lam) < 5 * np.sqrt((lam + 2 * lam**2) / n)  # sd of a Poisson sample variance
+    lag1 = np.corrcoef(counts[:, :-1].ravel(), counts[:, 1:].ravel())[0, 1]
+    assert abs(lag1) < 5 / np.sqrt(n)
