@@ -171,7 +171,8 @@ def populations(Model, NEURONS, AFFERENT_POPULATIONS=(), with_raster=False, with
     AFFERENT_POPULATIONS : list of str
         Input populations (``N_<aff>`` keys); they project through ``Q_<aff>_<pop>``.
     with_raster : bool
-        Record every spike.
+        Record every spike (also of explicit afferent populations created later
+        with ``construct_feedforward_input(..., shared=True)``).
     with_Vm : int, sequence of int, or dict
         Record the membrane potential of the first ``with_Vm`` cells of each
         population (an int in ``[0, N]`` for every population), of the given cell
@@ -235,7 +236,7 @@ def populations(Model, NEURONS, AFFERENT_POPULATIONS=(), with_raster=False, with
         "dt": dt, "tstop": tstop, "NEURONS": {}, "PRESYNAPTIC": {}, "CONNECTIONS": {},
         "CONNECTIVITY": {}, "AFFERENT_RATES": {}, "RASTER": {}, "POP_ACT": {}, "VMS": {},
         "SEEDS": {"network": check_seed(Model["SEED"], "Model['SEED']")},
-        "OBJECTS": [],
+        "OBJECTS": [], "RECORD": {"raster": bool(with_raster)},
     }
     for pop in NEURONS:
         N = int(get(Model, f"N_{pop}", f"population {pop!r}"))

@@ -214,6 +214,9 @@ def construct_feedforward_input(NTWK, target, afferent, t_array, rate_array, SEE
                             name=f"aff_{afferent}")
         groups[afferent] = (P, rate)
         NTWK["OBJECTS"].append(P)
+        if NTWK.get("RECORD", {}).get("raster"):  # its spikes, like the simulated populations'
+            NTWK["RASTER"][afferent] = b2.SpikeMonitor(P, name=f"raster_{afferent}")
+            NTWK["OBJECTS"].append(NTWK["RASTER"][afferent])
     NTWK["AFFERENT_RATES"][key] = NTWK["AFFERENT_RATES"].get(key, 0.0) + rate
     NTWK["SEEDS"][f"afferent_{tag}"] = SEED
     # the projection onto each target has its own stream: with one SEED for two

@@ -239,3 +239,23 @@ def test_time_rescaled_drive_has_poisson_counts_per_step(numpy_target, cell_mode
     assert abs(counts.var() - lam) < 5 * np.sqrt((lam + 2 * lam**2) / n)  # sd of a Poisson sample variance
     lag1 = np.corrcoef(counts[:, :-1].ravel(), counts[:, 1:].ravel())[0, 1]
     assert abs(lag1) < 5 / np.sqrt(n)
+
+
+def test_shared_afferent_spikes_are_recorded_and_conserved(numpy_target, cell_model):
+    """With with_raster, the explicit afferent cells' spikes are recorded, and every
+    target cell receives exactly the spikes of its presynaptic afferents (conservation)."""
+    Model = _counting_model(cell_model, tstop=200.0)
+    NTWK = ntwk.build.populations(Model, ["Cell"], AFFERENT_POPULATIONS=["AffExc"], with_raster=True)
+    t = ntwk.arange(2000) * 0.1
+    ntwk.stim.construct_feedforward_input(NTWK, "Cell", "AffExc", t, np.full_like(t, 30.0), SEED=4,
+                                          shared=True)
+    ntwk.collect_and_run(NTWK)
+    data = ntwk.recording.collect(NTWK)
+    spikes = np.bincount(data["iRASTER_AffExc"], minlength=100)
+    assert spikes.sum() > 0 and data["units"]["tRASTER_AffExc"] == "ms"
+    i, j = NTWK["CONNECTIVITY"][("AffExc", "Cell")]
+    expected = np.bincount(j, weights=spikes[i], minlength=N_CELLS)
+    np.testing.assert_allclose(_event_counts(NTWK), expected, atol=1e-6)
+    from network import analysis
+
+    assert analysis.mean_rate(data, "AffExc") == pytest.approx(30.0, rel=5 / np.sqrt(spikes.sum()))
