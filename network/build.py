@@ -238,6 +238,14 @@ def populations(Model, NEURONS, AFFERENT_POPULATIONS=(), with_raster=False, with
         "SEEDS": {"network": check_seed(Model["SEED"], "Model['SEED']")},
         "OBJECTS": [], "RECORD": {"raster": bool(with_raster)},
     }
+    # every check before the first brian2 object: a failed build leaves nothing behind
+    recorded = {pop: _recorded_cells(with_Vm, pop, int(get(Model, f"N_{pop}", f"population {pop!r}")))
+                for pop in NEURONS}
+    for pop in NEURONS:
+        cell_parameters(Model, pop)
+        for pre in NEURONS + AFFERENT_POPULATIONS:
+            if f"Q_{pre}_{pop}" in Model:
+                synaptic_parameters(Model, pre)
     for pop in NEURONS:
         N = int(get(Model, f"N_{pop}", f"population {pop!r}"))
         if N < 1:
@@ -274,7 +282,7 @@ def populations(Model, NEURONS, AFFERENT_POPULATIONS=(), with_raster=False, with
             NTWK["RASTER"][pop] = b2.SpikeMonitor(G, name=f"raster_{pop}")
         if with_pop_act and not clamped:
             NTWK["POP_ACT"][pop] = b2.PopulationRateMonitor(G, name=f"popact_{pop}")
-        record = _recorded_cells(with_Vm, pop, N)
+        record = recorded[pop]
         if len(record):
             variables = ["V"]
             if with_synaptic_currents:

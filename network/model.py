@@ -281,7 +281,9 @@ def get(Model, key, context=""):
         pops = population_names(Model)
         spec = _classify(key, pops) if key.split("_")[0] != "N" else POP_KEYS["N"]
         what = f"the {spec[1]}{_in(spec[0])}" if spec else "a value"
-        close = difflib.get_close_matches(key, [k for k in Model if isinstance(k, str)], n=2)
+        # only keys that mean nothing else can be a typo of this one (e.g. '_Inh_tauw')
+        unused = [k for k in Model if isinstance(k, str) and _classify(k, pops) is None]
+        close = difflib.get_close_matches(key, unused, n=2)
         hint = f" (the Model has {' and '.join(map(repr, close))}: a typo?)" if close else ""
         ctx = f" for {context}" if context else ""
         raise ModelKeyError(

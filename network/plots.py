@@ -168,6 +168,8 @@ def _zoom(data, tzoom):
         return 0.0, tstop
     if len(tzoom) != 2:
         raise ModelValueError(f"tzoom={tzoom!r} must be a pair (t_start, t_stop) in ms")
+    if float(tzoom[0]) >= float(tzoom[1]):
+        raise ModelValueError(f"tzoom={tzoom!r}: give (t_start, t_stop) in ms with t_start < t_stop")
     t0, t1 = max(float(tzoom[0]), 0.0), min(float(tzoom[1]), tstop)
     if not t0 < t1:
         raise ModelValueError(f"tzoom={tzoom!r} ms does not overlap the simulation [0, {tstop}] ms")
@@ -481,6 +483,11 @@ def activity_plots(data, pop_key=None, tzoom=None, smooth_ms=5.0, Vm_traces=3,
     RecordingError
         If none of the panels has data.
     """
+    if "NEURONS" in data and "OBJECTS" in data:
+        raise RecordingError(
+            "activity_plots takes the data dict, not the network: pass "
+            "network.recording.collect(NTWK) (or what write_as_hdf5 / load_dict_from_hdf5 return)."
+        )
     pops = _selected_pops(data, pop_key)
     panels = []  # (label, height, draw(ax))
     if _rate_keys(data):

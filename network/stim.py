@@ -48,8 +48,10 @@ def _rate_on_grid(NTWK, t_array, rate_array, what):
     t = plain_array(t_array, f"{what}: t_array", "ms")
     r = plain_array(rate_array, f"{what}: rate_array", "Hz")
     if t.ndim != 1 or r.shape != t.shape:
+        hint = " (a constant rate is an array too: numpy.full_like(t_array, rate))" if r.ndim == 0 else ""
         raise ModelValueError(
-            f"{what}: t_array and rate_array must be 1-D of equal length, got {t.shape} and {r.shape}."
+            f"{what}: t_array and rate_array must be 1-D of equal length, got {t.shape} and "
+            f"{r.shape}{hint}."
         )
     bad = ~np.isfinite(r) | (r < 0)
     if bad.any():

@@ -282,3 +282,15 @@ def test_colours_follow_reversal_potentials_when_names_say_nothing():
     colors = population_colors(data)
     assert colors["Pyr"] == EXC_COLOR and colors["PV"] == INH_COLOR
     assert colors["SST"] not in (EXC_COLOR, INH_COLOR)
+
+
+def test_activity_plots_helpful_errors():
+    from network import plots
+    from network.errors import ModelValueError, RecordingError
+
+    with pytest.raises(RecordingError, match="takes the data dict, not the network"):
+        plots.activity_plots({"NEURONS": {}, "OBJECTS": [], "POPULATIONS": []})
+    data = {"POPULATIONS": ["Exc"], "AFFERENT_POPULATIONS": [], "N_Exc": 1, "dt": 0.1, "tstop": 500.0,
+            "tRASTER_Exc": np.array([1.0]), "iRASTER_Exc": np.array([0])}
+    with pytest.raises(ModelValueError, match="t_start < t_stop"):
+        plots.activity_plots(data, tzoom=[300, 200])
