@@ -305,7 +305,8 @@ def isi_cv(data, pop, t_start=None, t_stop=None, min_spikes=3):
     return cv
 
 
-def spike_count_correlation(data, pop, bin_ms, t_start=None, t_stop=None, n_neurons=None, seed=None):
+def spike_count_correlation(data, pop, bin_ms, t_start=None, t_stop=None, n_neurons=None, seed=None,
+                            remove_rate_covariation=False):
     """Mean pairwise Pearson correlation of spike counts in time bins.
 
     The window is cut into ``floor((t_stop - t_start) / bin_ms)`` bins of
@@ -327,6 +328,13 @@ def spike_count_correlation(data, pop, bin_ms, t_start=None, t_stop=None, n_neur
         n_neurons x n_neurons: subsample large populations).
     seed : int or None, optional
         Seed of the subsampling.
+    remove_rate_covariation : bool, optional
+        A rate that changes in time (a stimulus) makes counts covary even between
+        independent neurons.  If True, each neuron's count in each bin is compared
+        with what the population's time course predicts for it,
+        ``total_i / total * population_count(bin)``, and the residuals are
+        correlated: the "noise" correlation.  For independent neurons it is
+        ``-1/(m-1)`` on average instead of 0 (m neurons: the residuals sum to zero).
 
     Returns
     -------
@@ -361,6 +369,10 @@ def spike_count_correlation(data, pop, bin_ms, t_start=None, t_stop=None, n_neur
     m = counts.shape[0]
     if m < 2:
         return SpikeCountCorrelation(np.nan, 0)
+    if remove_rate_covariation:
+        counts = counts.astype(np.float64)
+        totals = counts.sum(axis=1, keepdims=True)
+        counts = counts - totals / totals.sum() * counts.sum(axis=0, keepdims=True)
     corr = np.corrcoef(counts)
     upper = np.triu_indices(m, k=1)
     return SpikeCountCorrelation(float(corr[upper].mean()), int(upper[0].size))
