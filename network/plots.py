@@ -45,6 +45,7 @@ __all__ = [
     "population_colors",
     "activity_plots",
     "input_rate_plot",
+    "current_plot",
     "raster_plot",
     "vm_plot",
     "pop_act_plot",
@@ -398,6 +399,48 @@ def vm_plot(data, pop, tzoom=None, n_traces=3, spike_peak=0.0, ax=None):
 
 
 @_styled
+def current_plot(data, pop, tzoom=None, ax=None):
+    """Excitatory and inhibitory synaptic currents of a population's recorded cells.
+
+    Draws the mean over the recorded cells of ``ISYNe_<pop>`` (green) and
+    ``ISYNi_<pop>`` (red), in pA, and their sum (black): the excitation/inhibition
+    balance.  Needs a run with ``with_synaptic_currents=True``.
+
+    Parameters
+    ----------
+    data : dict
+    pop : str
+    tzoom : (float, float) or None
+        Time range in ms.
+    ax : matplotlib Axes or None
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    _check_pop(data, pop)
+    what = f"synaptic currents of {pop!r} (build with with_synaptic_currents=True)"
+    Ie = np.atleast_2d(np.asarray(_require(data, f"ISYNe_{pop}", what))).mean(axis=0)
+    Ii = np.atleast_2d(np.asarray(_require(data, f"ISYNi_{pop}", what))).mean(axis=0)
+    t0, t1 = _zoom(data, tzoom)
+    t = time_array(data, Ie.size)
+    window = _time_slice(t, t0, t1)
+    ax = _new_axes(ax)
+    for values, color, label in ((Ie, EXC_COLOR, "exc."), (Ii, INH_COLOR, "inh."), (Ie + Ii, "k", "sum")):
+        ax.plot(t[window], values[window], color=color, lw=0.8, label=label)
+    ax.axhline(0.0, color="0.6", lw=0.5)
+    ax.set_xlim(t0, t1)
+    ax.set_ylabel("$I_{syn}$ (pA)")
+    ax.set_xlabel(_TIME_LABEL)
+    ax.legend(frameon=False, loc="center left", bbox_to_anchor=(1.0, 0.3), fontsize="x-small",
+              handlelength=1.0, borderaxespad=0.2)
+    ax.annotate(pop, (1.0, 0.8), xycoords="axes fraction", xytext=(4, 0), textcoords="offset points",
+                color=population_colors(data).get(pop, _OTHER_COLORS[0]), va="center", ha="left")
+    _despine(ax)
+    return ax
+
+
+@_styled
 def pop_act_plot(data, pops=None, tzoom=None, smooth_ms=None, ax=None):
     """Population rates (``POP_ACT_<pop>``, Hz) against time.
 
@@ -445,7 +488,7 @@ def pop_act_plot(data, pops=None, tzoom=None, smooth_ms=None, ax=None):
 
 @_styled
 def activity_plots(data, pop_key=None, tzoom=None, smooth_ms=5.0, Vm_traces=3,
-                   max_neurons=2000, spike_peak=0.0, figsize=None):
+                   max_neurons=2000, spike_peak=0.0, figsize=None, currents=False):
     """The activity figure: inputs, raster, Vm traces and population rates.
 
     Parameters
@@ -469,6 +512,10 @@ def activity_plots(data, pop_key=None, tzoom=None, smooth_ms=5.0, Vm_traces=3,
         Top of the spike bars on the Vm traces (mV).
     figsize : (float, float) or None
         Figure size in inches (default from the number of panels).
+    currents : bool
+        Add, below each Vm panel, the mean excitatory and inhibitory synaptic
+        currents of the recorded cells (:func:`current_plot`; needs
+        ``with_synaptic_currents=True`` at build time).
 
     Returns
     -------
@@ -476,7 +523,7 @@ def activity_plots(data, pop_key=None, tzoom=None, smooth_ms=5.0, Vm_traces=3,
     AX : list of matplotlib Axes
         The panels from top to bottom, sharing the time axis; each carries a
         label (``ax.get_label()``): ``'input'``, ``'raster'``, ``'Vm_<pop>'``,
-        ``'pop_act'``.
+        ``'Isyn_<pop>'``, ``'pop_act'``.
 
     Raises
     ------
@@ -500,6 +547,8 @@ def activity_plots(data, pop_key=None, tzoom=None, smooth_ms=5.0, Vm_traces=3,
         if f"VMS_{pop}" in data:
             panels.append((f"Vm_{pop}", 1.2, lambda ax, p=pop: vm_plot(
                 data, p, tzoom, n_traces=Vm_traces, spike_peak=spike_peak, ax=ax)))
+        if currents:
+            panels.append((f"Isyn_{pop}", 1.0, lambda ax, p=pop: current_plot(data, p, tzoom, ax=ax)))
     act_pops = [p for p in pops if f"POP_ACT_{p}" in data]
     if act_pops:
         panels.append(("pop_act", 1.3, lambda ax: pop_act_plot(data, act_pops, tzoom, smooth_ms, ax=ax)))

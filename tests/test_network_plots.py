@@ -294,3 +294,26 @@ def test_activity_plots_helpful_errors():
             "tRASTER_Exc": np.array([1.0]), "iRASTER_Exc": np.array([0])}
     with pytest.raises(ModelValueError, match="t_start < t_stop"):
         plots.activity_plots(data, tzoom=[300, 200])
+
+
+def test_current_panels_show_the_mean_currents():
+    from network import plots
+
+    rng = np.random.default_rng(0)
+    n_t = 1000
+    Ie, Ii = rng.random((3, n_t)) * 50, -rng.random((3, n_t)) * 80
+    data = {"POPULATIONS": ["Exc"], "AFFERENT_POPULATIONS": [], "N_Exc": 3, "dt": 0.1, "tstop": 100.0,
+            "VMS_Exc": np.full((3, n_t), -60.0), "ISYNe_Exc": Ie, "ISYNi_Exc": Ii}
+    fig, AX = plots.activity_plots(data, currents=True)
+    labels = [ax.get_label() for ax in AX]
+    assert labels == ["Vm_Exc", "Isyn_Exc"]
+    lines = AX[1].get_lines()
+    np.testing.assert_allclose(lines[0].get_ydata(), Ie.mean(axis=0))
+    np.testing.assert_allclose(lines[1].get_ydata(), Ii.mean(axis=0))
+    np.testing.assert_allclose(lines[2].get_ydata(), Ie.mean(axis=0) + Ii.mean(axis=0))
+    assert "pA" in AX[1].get_ylabel()
+    plt.close(fig)
+    from network.errors import RecordingError
+
+    with pytest.raises(RecordingError, match="with_synaptic_currents=True"):
+        plots.current_plot({k: v for k, v in data.items() if k != "ISYNe_Exc"}, "Exc")
