@@ -239,21 +239,18 @@ def populations(Model, NEURONS, AFFERENT_POPULATIONS=(), with_raster=False, with
         "OBJECTS": [], "RECORD": {"raster": bool(with_raster)},
     }
     # every check before the first brian2 object: a failed build leaves nothing behind
-    recorded = {pop: _recorded_cells(with_Vm, pop, int(get(Model, f"N_{pop}", f"population {pop!r}")))
-                for pop in NEURONS}
-    for pop in NEURONS:
-        cell_parameters(Model, pop)
-        for pre in NEURONS + AFFERENT_POPULATIONS:
-            if f"Q_{pre}_{pop}" in Model:
-                synaptic_parameters(Model, pre)
+    spec = {}
     for pop in NEURONS:
         N = int(get(Model, f"N_{pop}", f"population {pop!r}"))
         if N < 1:
             raise ModelValueError(f"Model['N_{pop}'] = 0: a simulated population needs at least one "
                                   f"cell (remove {pop!r} from the simulated populations instead).")
-        params = cell_parameters(Model, pop)
         presyn = [pre for pre in NEURONS + AFFERENT_POPULATIONS if f"Q_{pre}_{pop}" in Model]
-        syn = {pre: synaptic_parameters(Model, pre) for pre in presyn}
+        spec[pop] = (N, cell_parameters(Model, pop), presyn,
+                     {pre: synaptic_parameters(Model, pre) for pre in presyn},
+                     _recorded_cells(with_Vm, pop, N))
+    for pop in NEURONS:
+        N, params, presyn, syn, record = spec[pop]
         driven = [pre for pre in presyn if pre in AFFERENT_POPULATIONS]
         eqs = _equations(params, [(pre, syn[pre][1] > params["Vthre"]) for pre in presyn], driven)
         clamped = "Vclamp" in params
@@ -282,7 +279,6 @@ def populations(Model, NEURONS, AFFERENT_POPULATIONS=(), with_raster=False, with
             NTWK["RASTER"][pop] = b2.SpikeMonitor(G, name=f"raster_{pop}")
         if with_pop_act and not clamped:
             NTWK["POP_ACT"][pop] = b2.PopulationRateMonitor(G, name=f"popact_{pop}")
-        record = recorded[pop]
         if len(record):
             variables = ["V"]
             if with_synaptic_currents:
