@@ -5,7 +5,8 @@ catch ``network.NetworkError`` and nothing else.  Messages name the offending ke
 population, value or file and say how to fix it.
 """
 
-__all__ = ["NetworkError", "ModelKeyError", "ModelValueError", "RecordingError", "SimulationError"]
+__all__ = ["NetworkError", "UnitError", "ParameterError", "ModelKeyError", "ModelValueError",
+           "RecordingError", "SimulationError"]
 
 
 class NetworkError(Exception):
@@ -19,7 +20,15 @@ class ModelKeyError(NetworkError, KeyError):
         return str(self.args[0]) if self.args else ""
 
 
-class ModelValueError(NetworkError, ValueError):
+class UnitError(NetworkError, ValueError):
+    """A brian2 Quantity of the wrong dimension, or a non-numeric value where a number is expected."""
+
+
+class ParameterError(NetworkError, ValueError):
+    """An argument is out of its valid range, has the wrong shape or contradicts another."""
+
+
+class ModelValueError(ParameterError):
     """A Model value (or a function argument) is out of its valid range or has the wrong unit/shape."""
 
 

@@ -6,7 +6,8 @@ converted.  Bad arguments raise :class:`StimulusError`.  This package imports no
 sibling package.
 """
 
-from .errors import StimulusError
+from . import arguments
+from .errors import ParameterError, StimulusError, UnitError
 from .spikes import (
     SpikeTrains,
     correlated_poisson,
@@ -31,7 +32,7 @@ from .waveforms import (
 )
 
 __all__ = [
-    "StimulusError",
+    "StimulusError", "UnitError", "ParameterError", "arguments",
     "SpikeTrains",
     "inhomogeneous_poisson", "homogeneous_poisson", "regular", "jittered",
     "synchronous_volleys", "sequence", "correlated_poisson",

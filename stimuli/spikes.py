@@ -10,8 +10,8 @@ the temporary memory.
 
 import numpy as np
 
-from .errors import (
-    StimulusError,
+from .errors import ParameterError
+from .arguments import (
     as_count,
     as_indices,
     as_nonnegative_time,
@@ -77,7 +77,7 @@ class SpikeTrains:
 
     Raises
     ------
-    StimulusError
+    ParameterError
         On mismatched lengths, out-of-range indices, non-finite times or times
         outside the window.
     """
@@ -172,11 +172,11 @@ class SpikeTrains:
 
         Raises
         ------
-        StimulusError
+        ParameterError
             If the window has zero length.
         """
         if self.duration <= 0:
-            raise StimulusError(
+            raise ParameterError(
                 f"rates() needs a window of positive length, got [{self._t_start:g}, "
                 f"{self._t_stop:g}] ms; build the trains with t_stop > t_start."
             )
@@ -208,9 +208,9 @@ class SpikeTrains:
             All spikes of both, on the smallest window containing both windows.
         """
         if not isinstance(other, SpikeTrains):
-            raise StimulusError(f"other={other!r} must be a SpikeTrains to be merged.")
+            raise ParameterError(f"other={other!r} must be a SpikeTrains to be merged.")
         if other.n_sources != self._n_sources:
-            raise StimulusError(
+            raise ParameterError(
                 f"other has n_sources={other.n_sources} but self has n_sources={self._n_sources}; "
                 "only trains over the same sources can be merged."
             )
@@ -291,19 +291,19 @@ class SpikeTrains:
 
         Raises
         ------
-        StimulusError
+        ParameterError
             If a spike time is negative (brian2 refuses them), or if ``dt_ms`` is
             given and a source spikes twice in one step.
         """
         if len(self) and self._times[0] < 0:
-            raise StimulusError(
+            raise ParameterError(
                 f"spike times must be >= 0 ms for brian2 but the first is at {self._times[0]:g} ms; "
                 f"use .shift({-self._times[0]:g}) or draw the trains with t_start >= 0."
             )
         if dt_ms is not None:
             _, n_dropped = self.unique_per_bin(dt_ms)
             if n_dropped:
-                raise StimulusError(
+                raise ParameterError(
                     f"{n_dropped} spike(s) share a dt_ms={as_time(dt_ms, 'dt_ms'):g} ms bin with an "
                     "earlier spike of the same source, which brian2 refuses; call "
                     ".unique_per_bin(dt_ms) first or use a smaller dt_ms."
@@ -320,7 +320,7 @@ def _check_in_window(sources, times, t_start, t_stop, name):
     outside = np.flatnonzero((times < t_start) | (times > t_stop))
     if outside.size:
         i = outside[0]
-        raise StimulusError(
+        raise ParameterError(
             f"{name}=({t_start:g}, {t_stop:g}) ms excludes spike times[{i}] = {times[i]:g} ms "
             f"(source {sources[i]}); widen the window or drop/shift the spike."
         )
@@ -413,12 +413,12 @@ def _event_trains(sources, spike_times, n_sources, nominal, window):
     if window is None:
         everything = np.concatenate([nominal, spike_times])
         if not everything.size:
-            raise StimulusError("there are no events and window=None; pass window=(t_start, t_stop) in ms.")
+            raise ParameterError("there are no events and window=None; pass window=(t_start, t_stop) in ms.")
         t_start, t_stop = everything.min(), everything.max()
     else:
         edges = as_time_array(window, "window", ndim=1)
         if edges.size != 2:
-            raise StimulusError(f"window must be a pair (t_start, t_stop) in ms, got {edges.size} values.")
+            raise ParameterError(f"window must be a pair (t_start, t_stop) in ms, got {edges.size} values.")
         t_start, t_stop = as_window(edges[0], edges[1], names=("window[0]", "window[1]"))
         _check_in_window(sources, spike_times, t_start, t_stop, "window")
     return SpikeTrains._build(sources, spike_times, n_sources, t_start, t_stop)
@@ -462,7 +462,7 @@ def inhomogeneous_poisson(rate, dt, n_sources=1, seed=None, t_start=0.0, *, meth
 
     Raises
     ------
-    StimulusError
+    ParameterError
         If a rate is negative or non-finite (the first offending sample and its time
         are reported), ``dt <= 0``, ``n_sources`` is not a non-negative integer, a 2-D
         rate has ``rate.shape[0] != n_sources`` or ``method`` is unknown.
@@ -472,12 +472,12 @@ def inhomogeneous_poisson(rate, dt, n_sources=1, seed=None, t_start=0.0, *, meth
     n_sources = as_count(n_sources, "n_sources")
     rate = as_rate(rate, "rate", ndim=(1, 2), t_start=t_start, dt=dt)
     if rate.ndim == 2 and rate.shape[0] != n_sources:
-        raise StimulusError(
+        raise ParameterError(
             f"rate has shape {rate.shape}: {rate.shape[0]} rows but n_sources={n_sources}; "
             f"pass n_sources={rate.shape[0]} or one row per source."
         )
     if method not in _METHODS:
-        raise StimulusError(f"method={method!r} is unknown; use one of {sorted(_METHODS)}.")
+        raise ParameterError(f"method={method!r} is unknown; use one of {sorted(_METHODS)}.")
     check_spike_budget(rate.sum() * dt * 1e-3 * (n_sources if rate.ndim == 1 else 1),
                        "lower the rate, the duration or n_sources (rates are in Hz, times in ms)")
     rng = as_rng(seed)
@@ -683,14 +683,14 @@ def sequence(n_sources, t_start, interval, order=None, jitter=0.0, seed=None, *,
         order = np.arange(n_sources)
     elif isinstance(order, str):
         if order != "reverse":
-            raise StimulusError(
+            raise ParameterError(
                 f"order={order!r} is unknown; use None, 'reverse' or an array of source indices."
             )
         order = np.arange(n_sources)[::-1]
     else:
         order = as_indices(order, n_sources, "order")
         if np.unique(order).size != order.size:
-            raise StimulusError(
+            raise ParameterError(
                 f"order={order.tolist()} lists a source more than once; each source fires once, "
                 "so pass distinct indices."
             )
@@ -746,7 +746,7 @@ def correlated_poisson(rate, duration, n_sources, correlation, seed=None, t_star
     dt = as_positive_time(dt, "dt")
     rate = as_rate(rate, "rate", ndim=(0, 1), t_start=t_start, dt=dt)
     if rate.ndim == 1 and not np.isclose(rate.size * dt, duration, rtol=1e-9, atol=1e-9):
-        raise StimulusError(
+        raise ParameterError(
             f"rate has {rate.size} samples of dt={dt:g} ms ({rate.size * dt:g} ms) but "
             f"duration={duration:g} ms; sample rate on time_grid(t_start + duration, dt, t_start)."
         )

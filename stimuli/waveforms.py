@@ -13,8 +13,8 @@ raises on negative values; only :func:`oscillation` (``clip_negative``) clips.
 
 import numpy as np
 
-from .errors import (
-    StimulusError,
+from .errors import ParameterError
+from .arguments import (
     as_count,
     as_level,
     as_number,
@@ -215,7 +215,7 @@ def ramp(t, t_start, t_stop, start_value, end_value):
     t = as_time_array(t, "t")
     t_start, t_stop = as_window(t_start, t_stop)
     if t_stop == t_start:
-        raise StimulusError(
+        raise ParameterError(
             f"t_stop = t_start = {t_start:g} ms gives a ramp of zero length; pass t_stop > t_start "
             "(or use heaviside for an instantaneous step)."
         )
@@ -317,7 +317,7 @@ def piecewise_levels(t, times, levels, *, before=None):
 
     Raises
     ------
-    StimulusError
+    ParameterError
         If ``times`` and ``levels`` differ in length, ``times`` is empty or not
         strictly increasing, or ``t`` starts before ``times[0]`` and ``before`` is None.
     """
@@ -326,11 +326,11 @@ def piecewise_levels(t, times, levels, *, before=None):
     levels = as_level(levels, "levels", ndim=1)
     check_same_length(times, levels, "times", "levels")
     if times.size == 0:
-        raise StimulusError("times is empty; pass at least one onset (e.g. times=[0.0]).")
+        raise ParameterError("times is empty; pass at least one onset (e.g. times=[0.0]).")
     steps = np.diff(times)
     if (steps <= 0).any():
         i = int(np.flatnonzero(steps <= 0)[0])
-        raise StimulusError(
+        raise ParameterError(
             f"times must be strictly increasing but times[{i + 1}] = {times[i + 1]:g} ms <= "
             f"times[{i}] = {times[i]:g} ms; sort the onsets and merge repeated ones."
         )
@@ -338,7 +338,7 @@ def piecewise_levels(t, times, levels, *, before=None):
     early = k < 0
     if early.any() and before is None:
         first = t[early].min()
-        raise StimulusError(
+        raise ParameterError(
             f"t = {first:g} ms is before times[0] = {times[0]:g} ms and before=None; pass "
             "before=<level> or start times at or before t.min()."
         )

@@ -467,7 +467,8 @@ def test_negative_rate_error_reports_index_and_time():
 def test_public_api():
     assert set(stimuli.__all__) >= {"SpikeTrains", "StimulusError", "inhomogeneous_poisson",
                                     "correlated_poisson", "gaussian", "time_grid"}
-    assert issubclass(StimulusError, ValueError)
+    assert issubclass(stimuli.UnitError, StimulusError) and issubclass(stimuli.UnitError, ValueError)
+    assert issubclass(stimuli.ParameterError, StimulusError) and issubclass(stimuli.ParameterError, ValueError)
 
 
 # ============================================================ size limits and messages
