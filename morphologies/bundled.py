@@ -1,13 +1,16 @@
-"""Real reconstructions shipped in ``morphologies/data/`` (see its README.md)."""
+"""Real reconstructions shipped in ``morphologies/data/`` (see its README.md).
+
+A bundled cell's name (``"L5pyr"``) is accepted wherever a morphology file is:
+:func:`morphologies.load`, :func:`morphologies.check` and ``nnd check|info|view``.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import MorphologyNotFoundError
-from .loading import load
+from .errors import BundledCellNotFoundError
 
-__all__ = ["list_bundled", "bundled_path", "load_bundled", "DATA_DIR"]
+__all__ = ["list_bundled", "bundled_path", "find_bundled", "load_bundled", "DATA_DIR"]
 
 #: Folder of the bundled files.
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -27,6 +30,32 @@ def list_bundled():
     return sorted(_files())
 
 
+def find_bundled(name):
+    """Return the file of the bundled reconstruction called ``name``, or None.
+
+    Parameters
+    ----------
+    name : str or os.PathLike
+        A name of :func:`list_bundled` (``"L5pyr"``), or the file name with or
+        without its extensions (``"L5pyr-j140408b.CNG.swc"``).  Anything with a
+        folder in it is not a bundled name.
+
+    Returns
+    -------
+    pathlib.Path or None
+    """
+    text = str(name)
+    if not text or Path(text).name != text:
+        return None
+    files = _files()
+    if text in files:
+        return files[text]
+    for path in files.values():
+        if text in (path.name, path.name.split(".")[0]):
+            return path
+    return None
+
+
 def bundled_path(name):
     """Return the file of a bundled reconstruction.
 
@@ -41,18 +70,16 @@ def bundled_path(name):
 
     Raises
     ------
-    morphologies.errors.MorphologyNotFoundError
-        If there is no such bundled reconstruction.
+    morphologies.errors.BundledCellNotFoundError
+        If there is no such bundled reconstruction (a :class:`KeyError` and a
+        :class:`FileNotFoundError`).
     """
-    files = _files()
-    if name in files:
-        return files[name]
-    for path in files.values():
-        if name in (path.name, path.name.split(".")[0]):
-            return path
-    raise MorphologyNotFoundError(
-        f"no bundled morphology {name!r}.", path=DATA_DIR,
-        hint=f"use one of {sorted(files)}.")
+    path = find_bundled(name)
+    if path is None:
+        raise BundledCellNotFoundError(
+            f"no bundled morphology {name!r}.", path=DATA_DIR,
+            hint=f"use one of {list_bundled()}.")
+    return path
 
 
 def load_bundled(name, **kwargs):
@@ -69,5 +96,12 @@ def load_bundled(name, **kwargs):
     Returns
     -------
     Cell
+
+    Raises
+    ------
+    morphologies.errors.BundledCellNotFoundError
+        If there is no such bundled reconstruction.
     """
+    from .loading import load
+
     return load(bundled_path(name), **kwargs)

@@ -52,7 +52,7 @@ import neurom
 import numpy as np
 from neurom.features import section as _section_features
 
-from .errors import MorphIOReadError
+from .errors import MorphIOReadError, MorphologyKeyError
 
 __all__ = ["Cell", "Soma", "SectionTable", "TYPE_CODES", "type_name", "type_code", "neurom_type"]
 
@@ -93,8 +93,12 @@ def type_code(name_or_code):
         try:
             return _CODE_OF_NAME[name_or_code]
         except KeyError:
-            raise ValueError(f"unknown neurite type {name_or_code!r}; use one of "
-                             f"{sorted(_CODE_OF_NAME)}") from None
+            raise MorphologyKeyError(f"unknown neurite type {name_or_code!r}; use one of "
+                                     f"{sorted(_CODE_OF_NAME)}.") from None
+    if (isinstance(name_or_code, (bool, np.bool_)) or not isinstance(name_or_code, (int, np.integer))
+            or int(name_or_code) not in TYPE_CODES):
+        raise MorphologyKeyError(f"unknown structure type code {name_or_code!r}; use one of "
+                                 f"{sorted(TYPE_CODES)} or a name of {sorted(_CODE_OF_NAME)}.")
     return int(name_or_code)
 
 

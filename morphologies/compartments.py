@@ -6,8 +6,9 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from . import _units
 from .cell import type_code, type_name
+from .errors import MorphologyKeyError
+from .units import to_plain
 
 __all__ = ["CompartmentTable"]
 
@@ -66,7 +67,7 @@ class CompartmentTable:
     def __getitem__(self, column):
         """Return a column by name."""
         if column not in self.columns:
-            raise KeyError(f"no column {column!r}; columns are {self.columns}")
+            raise MorphologyKeyError(f"no column {column!r}; columns are {self.columns}.")
         return getattr(self, column)
 
     @property
@@ -105,9 +106,9 @@ class CompartmentTable:
             types = [type] if isinstance(type, (str, int, np.integer)) else list(type)
             keep &= np.isin(self.type, [type_code(t) for t in types])
         if min_distance is not None:
-            keep &= self.distance >= _units.magnitude(min_distance, _units.LENGTH, "min_distance")
+            keep &= self.distance >= to_plain(min_distance, "um", "min_distance")
         if max_distance is not None:
-            keep &= self.distance <= _units.magnitude(max_distance, _units.LENGTH, "max_distance")
+            keep &= self.distance <= to_plain(max_distance, "um", "max_distance")
         return self.index[keep]
 
     def to_dataframe(self):

@@ -57,12 +57,14 @@ from brian2 import Hz, Section, Soma, cm, ohm, uF, um
 from scipy import sparse
 from scipy.sparse import linalg as sparse_linalg
 
-from . import _units
 from .cell import TYPE_CODES
 from .compartments import CompartmentTable
-from .errors import DiscretisationError
+from .errors import DiscretisationError, install_error_hook
+from .units import to_plain
 
-__all__ = ["discretise", "Discretisation", "lambda_f", "d_lambda_nseg", "RULES"]
+__all__ = ["discretise", "Discretisation", "SectionGeometry", "lambda_f", "d_lambda_nseg", "RULES"]
+
+install_error_hook()  # brian2 is imported: a user's bad input must not end in its bug banner
 
 RULES = ("d_lambda", "max_length", "full")
 _RAMP_BELOW = 1e-9  # spread of log diameters under which a ramp is used instead
@@ -92,10 +94,10 @@ def lambda_f(diameter, frequency=100 * Hz, Ri=150 * ohm * cm, Cm=1 * uF / cm**2)
     numpy.ndarray or float
         Length constant(s) in um.
     """
-    d = _units.magnitude(diameter, _units.LENGTH, "diameter")
-    f = _units.magnitude(frequency, _units.FREQUENCY, "frequency")
-    ri = _units.magnitude(Ri, _units.RESISTIVITY, "Ri")
-    cm_ = _units.magnitude(Cm, _units.CAPACITANCE, "Cm")
+    d = to_plain(diameter, "um", "diameter")
+    f = to_plain(frequency, "Hz", "frequency")
+    ri = to_plain(Ri, "ohm*cm", "Ri")
+    cm_ = to_plain(Cm, "uF/cm**2", "Cm")
     return 1e5 * np.sqrt(d / (4 * np.pi * f * ri * cm_))
 
 
@@ -117,7 +119,7 @@ def d_lambda_nseg(electrotonic_length, d_lambda=0.1):
     return ((x / d_lambda + 0.9) / 2).astype(np.int64) * 2 + 1
 
 
-class _Geometry:
+class SectionGeometry:
     """Float64 path geometry of a cell's sections, with exact cumulative integrals.
 
     Per point: ``arc`` (path length from the section start), ``area_cum``
@@ -407,24 +409,25 @@ def discretise(cell, rule="d_lambda", *, d_lambda=0.1, frequency=100 * Hz,
     Raises
     ------
     morphologies.errors.UnitError
-        If a quantity has the wrong unit.
+        If a quantity has the wrong unit (a :class:`ValueError`).
     morphologies.errors.DiscretisationError
+        A :class:`~morphologies.errors.ParameterError` (a :class:`ValueError`):
         For an unknown rule, bad parameter values, a zero-length section, or a
         failed area/resistance fit.
     """
     if rule not in RULES:
         raise DiscretisationError(f"unknown rule {rule!r}; use one of {RULES}.")
     params = {
-        "d_lambda": float(_units.magnitude(d_lambda, _units.PLAIN, "d_lambda")),
-        "frequency": _units.magnitude(frequency, _units.FREQUENCY, "frequency"),
-        "Ri": _units.magnitude(Ri, _units.RESISTIVITY, "Ri"),
-        "Cm": _units.magnitude(Cm, _units.CAPACITANCE, "Cm"),
-        "max_length": _units.magnitude(max_length, _units.LENGTH, "max_length"),
+        "d_lambda": float(to_plain(d_lambda, "1", "d_lambda")),
+        "frequency": to_plain(frequency, "Hz", "frequency"),
+        "Ri": to_plain(Ri, "ohm*cm", "Ri"),
+        "Cm": to_plain(Cm, "uF/cm**2", "Cm"),
+        "max_length": to_plain(max_length, "um", "max_length"),
     }
     for key, value in params.items():
         if not np.isfinite(value) or value <= 0:
             raise DiscretisationError(f"{key} must be positive, got {value}.")
-    geometry = _Geometry(cell)
+    geometry = SectionGeometry(cell)
     zero = np.flatnonzero(geometry.length <= 0)
     if len(zero):
         raise DiscretisationError(

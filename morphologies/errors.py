@@ -6,6 +6,13 @@ from :class:`MorphologyError`.  Errors about an input file derive from
 path, the 1-based line number and the SWC sample id where they are known, a
 short machine-readable ``code``, and a ``hint`` saying how to fix the file.
 
+Argument mistakes follow the categories shared by the toolkit's four packages
+(``stimuli``, ``morphologies``, ``network``, ``dendrites``): :class:`UnitError` for a
+brian2 Quantity of the wrong dimension or a non-numeric value, :class:`ParameterError`
+for a value out of range, of the wrong shape or inconsistent (both are
+:class:`ValueError`), :class:`MorphologyKeyError` (a :class:`KeyError`) for an unknown
+name.
+
 Repairable oddities are reported as warnings derived from
 :class:`MorphologyWarning` (a :class:`UserWarning`), so that they can be
 filtered with :func:`warnings.filterwarnings`, e.g.::
@@ -37,8 +44,12 @@ __all__ = [
     "DiameterError",
     "TypeCodeError",
     "MorphIOReadError",
-    "DiscretisationError",
+    "BundledCellNotFoundError",
+    "MorphologyKeyError",
     "UnitError",
+    "ParameterError",
+    "DiscretisationError",
+    "install_error_hook",
     "MorphologyWarning",
     "NonStandardSomaWarning",
     "MorphIOWarning",
@@ -182,34 +193,95 @@ class MorphIOReadError(MorphologyFileError):
     default_code = "morphio"
 
 
-class DiscretisationError(MorphologyError, ValueError):
-    """A morphology cannot be discretised with the requested parameters."""
+class MorphologyKeyError(MorphologyError, KeyError):
+    """An unknown name: a neurite type, a compartment-table column, a bundled cell.
+
+    ``str()`` gives the message itself (a plain :class:`KeyError` quotes it).
+    """
+
+    def __str__(self):
+        return str(self.args[0]) if self.args else ""
 
 
-class UnitError(MorphologyError, TypeError):
-    """An argument has the wrong physical unit.
+class BundledCellNotFoundError(MorphologyNotFoundError, MorphologyKeyError):
+    """No bundled reconstruction has this name (a :class:`FileNotFoundError` and a :class:`KeyError`)."""
+
+    default_code = "unknown_bundled_cell"
+
+    def __str__(self):
+        return self._format()
+
+
+class UnitError(MorphologyError, ValueError):
+    """A brian2 Quantity of the wrong dimension, or a non-numeric value where a number is expected.
+
+    Raised by :func:`morphologies.units.to_plain`; the message names the argument,
+    the value received and the unit expected.
+    """
+
+
+class ParameterError(MorphologyError, ValueError):
+    """An argument is out of its valid range, has the wrong shape or contradicts another."""
+
+
+class DiscretisationError(ParameterError):
+    """A morphology cannot be discretised with the requested parameters.
+
+    Bad parameter values (an unknown rule, a negative ``d_lambda``), a cell with
+    zero-length sections, or a failed area/resistance fit.
+    """
+
+
+#: Packages whose exceptions are user errors, not brian2 bugs (see :func:`install_error_hook`).
+TOOLKIT_PACKAGES = ("stimuli", "morphologies", "network", "dendrites")
+
+
+def _is_toolkit_error(exc_type, packages):
+    return any(getattr(cls, "__module__", "").split(".")[0] in packages
+               for cls in getattr(exc_type, "__mro__", ()))
+
+
+def install_error_hook(packages=TOOLKIT_PACKAGES):
+    """Let the toolkit's own exceptions bypass brian2's "unexpected error" handler.
+
+    brian2 replaces :data:`sys.excepthook` when it is imported: every uncaught
+    exception then ends in "Brian 2 encountered an unexpected error. If you think
+    this is a bug in Brian 2..." and the debug log ``brian_debug_*.log`` and the
+    script copy ``brian_script_*.py`` are kept in the temporary folder.  A
+    toolkit error (a user's bad input) is not a brian2 bug.  This wraps the
+    current hook: an exception whose class (or a base class) is defined in one of
+    ``packages`` is printed by Python's default hook, and brian2's temporary
+    files are deleted at exit as after a successful run; every other exception
+    still reaches brian2's handler.  ``morphologies`` calls it whenever it
+    imports brian2; calling it again does nothing.
 
     Parameters
     ----------
-    argument : str
-        Name of the argument.
-    expected : str
-        The expected unit, e.g. ``"um"``, or ``"dimensionless"``.
-    value : object
-        The value received.
-    """
+    packages : tuple of str, optional
+        Top-level package names whose exceptions are printed normally
+        (default: ``stimuli``, ``morphologies``, ``network``, ``dendrites``).
 
-    def __init__(self, argument, expected, value):
-        self.argument = argument
-        self.expected = expected
-        self.value = value
-        if expected == "dimensionless":
-            text = (f"argument {argument!r} must hold plain numbers (divide by a unit first, "
-                    f"e.g. v / mV); got {value!r}")
-        else:
-            text = (f"argument {argument!r} must be a quantity in {expected} (or a plain "
-                    f"number, taken as {expected}); got {value!r}")
-        super().__init__(text)
+    Returns
+    -------
+    callable
+        The hook now in :data:`sys.excepthook`.
+    """
+    import sys
+
+    current = sys.excepthook
+    if getattr(current, "__toolkit_error_hook__", None) is not None:
+        return current
+    packages = tuple(packages)
+
+    def toolkit_excepthook(exc_type, exc_value, exc_tb):
+        if _is_toolkit_error(exc_type, packages):
+            return sys.__excepthook__(exc_type, exc_value, exc_tb)
+        return current(exc_type, exc_value, exc_tb)
+
+    toolkit_excepthook.__toolkit_error_hook__ = packages
+    toolkit_excepthook.__wrapped__ = current
+    sys.excepthook = toolkit_excepthook
+    return toolkit_excepthook
 
 
 class MorphologyWarning(UserWarning):

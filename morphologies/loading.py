@@ -30,13 +30,15 @@ from .errors import (
     SomaError,
     UnsupportedFormatError,
 )
+from .bundled import find_bundled, list_bundled
 from .swc import parse_morphio_message, read_swc_samples
 
 __all__ = ["load", "check", "CheckReport", "SUPPORTED_FORMATS"]
 
 SUPPORTED_FORMATS = (".swc", ".asc", ".h5")
 
-_MORPHIO_WARNING_KIND = {"SomaNonConform": NonStandardSomaWarning}
+# (file, warning class, text) of every warning load() has emitted in this process
+_WARNED = set()
 
 # NeuroM checks run by `check`: name -> what a failure means.
 _GEOMETRY_CHECKS = {
@@ -54,13 +56,21 @@ _GEOMETRY_CHECKS = {
 
 
 def _check_path(path):
+    """The file to read: ``path`` itself, or the bundled cell of that name."""
+    given = path
     path = Path(path)
+    if not path.exists():
+        bundled = find_bundled(given)
+        if bundled is not None:
+            return bundled
     if path.is_dir():
         raise MorphologyNotFoundError(
             "this is a directory, not a morphology file.", path=path,
             hint="give the path of one .swc, .asc or .h5 file (`ls` the directory).")
     if not path.is_file():
-        raise MorphologyNotFoundError("no such file.", path=path, hint="check the path.")
+        raise MorphologyNotFoundError(
+            "no such file.", path=path,
+            hint=f"check the path, or give the name of a bundled cell ({', '.join(list_bundled())}).")
     if path.suffix.lower() not in SUPPORTED_FORMATS:
         raise UnsupportedFormatError(
             f"unsupported file type {path.suffix!r}.", path=path,
@@ -103,18 +113,78 @@ def _read_morphio(path, samples):
     problems = []
     for emission in collector.get_all():
         warning = emission.warning
-        kind = _MORPHIO_WARNING_KIND.get(type(warning).__name__, MorphIOWarning)
+        if type(warning).__name__ == "SomaNonConform":
+            continue  # the toolkit judges three-point somata itself (_three_point_soma)
         line, text = parse_morphio_message(warning.msg())
         text = text.removeprefix("Warning:").strip().rstrip(":")
-        if kind is NonStandardSomaWarning:
-            soma = morphology.soma
-            text = (f"three-point soma not in NeuroMorpho.Org's standard form ({text}); "
-                    f"read as two cylinders of radius {soma.diameters[0] / 2:g} um from the "
-                    "first soma sample.")
-            if samples is not None:
-                line = int(samples.soma_lines()[0])
-        problems.append(Problem(kind, text, path=path, line=line))
+        problems.append(Problem(MorphIOWarning, text, path=path, line=line))
+    if morphology.soma_type == morphio.SomaType.SOMA_NEUROMORPHO_THREE_POINT_CYLINDERS:
+        morphology, soma_problems = _three_point_soma(morphology, path, samples)
+        problems = soma_problems + problems
     return morphology, problems
+
+
+#: Relative tolerance of the standard three-point soma: samples 2 and 3 at r (1 +/- tol) from
+#: sample 1, on opposite sides (|p2 + p3 - 2 p1| <= tol r), radii equal to tol.  Within it
+#: the soma area 2 pi r (|p2 - p1| + |p3 - p1|) is the sphere's 4 pi r**2 to 2 tol.
+THREE_POINT_TOLERANCE = 0.01
+
+
+def _three_point_soma(morphology, path, samples):
+    """Judge a three-point soma; give it one radius if its radii differ.
+
+    NeuroMorpho.Org's standard form: samples 2 and 3 at -/+ r from sample 1 along
+    one axis, all three of radius r.  MorphIO accepts only exact offsets along a
+    coordinate axis (its SomaNonConform warning); NeuroMorpho's own files are
+    written with rounded coordinates and are often slightly off, or along a
+    tilted axis.  Within :data:`THREE_POINT_TOLERANCE` the soma is standard and
+    nothing is reported.  Otherwise it is still read as NeuroMorpho's soma
+    (two cylinders of the first sample's radius, from sample 1 to sample 2 and
+    to sample 3), with a :class:`NonStandardSomaWarning` saying so.  Different
+    radii are replaced by the first sample's (NeuroMorpho's equivalent radius
+    rs; NeuroM requires one radius), which the warning also says.
+    """
+    points = np.asarray(morphology.soma.points, dtype=np.float64)
+    radii = np.asarray(morphology.soma.diameters, dtype=np.float64) / 2
+    if samples is not None:  # the file's own values, not MorphIO's float32 copy
+        soma_rows = np.flatnonzero(samples.type == 1)
+        if len(soma_rows) == 3:
+            points, radii = samples.xyz[soma_rows], samples.radius[soma_rows]
+    r = radii[0]
+    tol = THREE_POINT_TOLERANCE
+    lengths = np.linalg.norm(points[1:] - points[0], axis=1)
+    same_radii = bool(np.all(np.abs(radii - r) <= tol * r))
+    standard_offsets = bool(np.all(np.abs(lengths - r) <= tol * r)
+                            and np.linalg.norm(points[1] + points[2] - 2 * points[0]) <= tol * r)
+    if same_radii and standard_offsets:
+        return morphology, []
+    what = ["three-point soma not in NeuroMorpho.Org's standard form (samples 2 and 3 at "
+            f"-/+ r = {r:g} um from sample 1 on opposite sides, all three of radius r)"]
+    if not same_radii:
+        what.append(f"its radii differ ({', '.join(f'{x:g}' for x in radii)} um)")
+        mutable = morphology.as_mutable()
+        mutable.soma.diameters = np.full(3, float(morphology.soma.diameters[0]))
+        morphology = mutable.as_immutable()
+    if not standard_offsets:
+        what.append(f"samples 2 and 3 are {lengths[0]:g} and {lengths[1]:g} um from sample 1"
+                    + ("" if np.linalg.norm(points[1] + points[2] - 2 * points[0]) <= tol * r
+                       else ", not symmetric about it"))
+    area = 2 * np.pi * r * lengths.sum()
+    text = (": ".join(what[:1]) + ": " + "; ".join(what[1:]) + ". Read as NeuroMorpho's soma: "
+            f"two cylinders of the first sample's radius {r:g} um"
+            + ("" if same_radii else " (used for all three samples)")
+            + f" from sample 1 to samples 2 and 3 (lengths {lengths[0]:g} and {lengths[1]:g} um), "
+            f"membrane area {area:.4g} um2 (a sphere of radius {r:g} um: "
+            f"{4 * np.pi * r**2:.4g} um2); the soma is one isopotential compartment of that area.")
+    line = sample_id = None
+    if samples is not None:
+        rows = np.flatnonzero(samples.type == 1)
+        line, sample_id = int(samples.line[rows[0]]), int(samples.id[rows[0]])
+    return morphology, [Problem(
+        NonStandardSomaWarning, text, path=path, line=line, sample_id=sample_id,
+        code="three_point_soma",
+        hint="(To silence this, write the soma in the standard form, or filter "
+        "morphologies.errors.NonStandardSomaWarning.)")]
 
 
 def _check_loaded(morphology, path):
@@ -206,7 +276,8 @@ def load(path, *, remove_axon=False, name=None):
     Parameters
     ----------
     path : str or pathlib.Path
-        The file; it is never modified.
+        The file (it is never modified), or the name of a bundled cell
+        (:func:`morphologies.list_bundled`, e.g. ``"L5pyr"``) when no such file exists.
     remove_axon : bool, optional
         Drop every neurite of type axon (default False).
     name : str, optional
@@ -227,6 +298,8 @@ def load(path, *, remove_axon=False, name=None):
     -----
     morphologies.errors.MorphologyWarning
         For repairable oddities, e.g. :class:`~morphologies.errors.NonStandardSomaWarning`.
+        Each warning is emitted once per file and process (loading the same file
+        again is silent); :func:`check` lists them every time.
     """
     path = _check_path(path)
     samples, problems = (read_swc_samples(path) if path.suffix.lower() == ".swc"
@@ -240,7 +313,10 @@ def load(path, *, remove_axon=False, name=None):
     cell = Cell(morphology, name=name or path.name.split(".")[0], path=path, samples=samples)
     cell.points  # noqa: B018 - match MorphIO's points to the samples now (may raise)
     for problem in problems:
-        problem.warn(stacklevel=3)
+        key = (str(path.resolve()), problem.kind, str(problem))
+        if key not in _WARNED:
+            _WARNED.add(key)
+            problem.warn(stacklevel=3)
     return cell.without_axon() if remove_axon else cell
 
 
@@ -304,6 +380,7 @@ def check(path):
     Parameters
     ----------
     path : str or pathlib.Path
+        The file, or the name of a bundled cell (as for :func:`load`).
 
     Returns
     -------

@@ -10,7 +10,8 @@ import numpy as np
 from neurom import NeuriteType
 from neurom import features as _features
 
-from . import _units
+from .errors import ParameterError
+from .units import to_positive
 from .cell import neurom_type, type_code, type_name
 
 __all__ = ["morphometrics", "format_morphometrics", "sholl_counts", "FEATURES"]
@@ -28,6 +29,10 @@ FEATURES = {
     "mean_branch_order": ("section_branch_orders", np.mean, ""),
     "max_radial_distance": ("max_radial_distance", None, "um"),
 }
+
+
+#: Largest number of Sholl spheres :func:`morphometrics` draws.
+MAX_SHOLL_SPHERES = 100_000
 
 
 def _feature(morph, feature, reduce, neurite_type):
@@ -59,10 +64,26 @@ def morphometrics(cell, *, sholl_step=10.0):
         ``sholl_radii`` (um, from the soma radius outwards) and ``sholl_counts``
         (:func:`sholl_counts`, NeuroM's definition).  ``"all"`` also has ``soma_area``; its
         ``membrane_area`` includes the soma, the per-type ones do not.
+
+    Raises
+    ------
+    morphologies.errors.UnitError
+        If ``sholl_step`` is a Quantity that is not a length, or not numeric.
+    morphologies.errors.ParameterError
+        If ``sholl_step`` is not positive and finite, or would make more than
+        :data:`MAX_SHOLL_SPHERES` spheres.
     """
-    step = _units.magnitude(sholl_step, _units.LENGTH, "sholl_step")
+    step = to_positive(sholl_step, "um", "sholl_step")
+    if np.ndim(step) != 0:
+        raise ParameterError(f"argument 'sholl_step' must be one spacing, got an array of shape "
+                             f"{np.shape(step)}.")
     morph = cell.neurom
     reach = _feature(morph, "max_radial_distance", None, NeuriteType.all)
+    if reach / step > MAX_SHOLL_SPHERES:
+        raise ParameterError(
+            f"argument 'sholl_step' = {step:g} um would make {reach / step:.3g} Sholl spheres "
+            f"over the cell's {reach:.0f} um reach (at most {MAX_SHOLL_SPHERES:,}); pass a "
+            f"step of at least {reach / MAX_SHOLL_SPHERES:.3g} um.")
     radii = np.arange(cell.soma.radius, cell.soma.radius + reach + step, step)
     out = {}
     for name, ntype in [("all", NeuriteType.all)] + [

@@ -475,15 +475,6 @@ def _check_tree(path, line_no, ids, types, parents, radius):
     soma_rows = np.flatnonzero(soma & ~neurite_parent)
     three_point = len(soma_rows) == 3
     allowed = np.where(root & three_point, 2, 1)
-    neuromorpho = three_point and bool((root & soma & (n_soma_children == 2)).any())
-    soma_radii = radius[soma_rows][np.isfinite(radius[soma_rows])]  # nan: unreadable
-    if neuromorpho and not np.allclose(soma_radii, soma_radii[:1]):
-        problems.append(_problem(
-            SomaError, "the three soma samples have different radii "
-            f"({', '.join(f'{r:g}' for r in radius[soma_rows])}).", path,
-            line_no[soma_rows[0]], sample_id=int(ids[soma_rows[0]]),
-            hint="NeuroMorpho's three-point soma gives the three samples the same radius rs "
-            "(samples 2 and 3 at y -/+ rs from sample 1).", code="three_point_radii"))
     for i in np.flatnonzero(soma & (n_soma_children > allowed)):
         kids = np.flatnonzero(child_of_soma & (prow == i))
         problems.append(_problem(

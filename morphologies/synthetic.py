@@ -14,14 +14,26 @@ import morphio
 import numpy as np
 from brian2 import um
 
-from . import _units
 from .cell import Cell, type_code
+from .errors import ParameterError, install_error_hook
+from .units import to_plain, to_positive
+
+install_error_hook()  # brian2 is imported: a user's bad input must not end in its bug banner
 
 __all__ = ["ball_and_stick", "soma_with_cylinders", "rall_tree", "y_branch"]
 
 
 def _um(value, name):
-    return _units.magnitude(value, _units.LENGTH, name)
+    return to_positive(value, "um", name)
+
+
+def _count(value, name, minimum):
+    """An integer count >= ``minimum`` (integer-valued floats accepted), else ParameterError."""
+    if (isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number))
+            or not np.isfinite(value) or not float(value).is_integer() or value < minimum):
+        raise ParameterError(f"argument {name!r} = {value!r} must be an integer >= {minimum}; "
+                             f"pass e.g. {name}={max(minimum, 2)}.")
+    return int(value)
 
 
 def _new(soma_diameter):
@@ -40,7 +52,8 @@ def _cylinder(start, direction, length, diameter):
 def _section_type(neurite_type):
     code = type_code(neurite_type)
     if code == 1:
-        raise ValueError("neurites cannot have the soma type")
+        raise ParameterError(f"neurite_type={neurite_type!r}: neurites cannot have the soma type; "
+                             "pass 'basal', 'apical', 'axon' or 'customN'.")
     return morphio.SectionType(code)
 
 
@@ -68,9 +81,10 @@ def soma_with_cylinders(n=4, *, soma_diameter=20 * um, length=200 * um, diameter
     -------
     Cell
     """
+    n = _count(n, "n", 0)
     mutable = _new(soma_diameter)
     radius = _um(soma_diameter, "soma_diameter") / 2
-    for k in range(int(n)):
+    for k in range(n):
         direction = _planar(2 * np.pi * k / n)
         level, _ = _cylinder(radius * direction, direction, _um(length, "length"),
                              _um(diameter, "diameter"))
@@ -129,6 +143,7 @@ def rall_tree(levels=3, *, children=2, trunk_length=100 * um, trunk_diameter=4 *
     -------
     Cell
     """
+    levels, children = _count(levels, "levels", 1), _count(children, "children", 1)
     mutable = _new(soma_diameter)
     ratio = float(children) ** (-2.0 / 3.0)
     length, diam = _um(trunk_length, "trunk_length"), _um(trunk_diameter, "trunk_diameter")
@@ -136,7 +151,7 @@ def rall_tree(levels=3, *, children=2, trunk_length=100 * um, trunk_diameter=4 *
     level, end = _cylinder(radius * _planar(0), _planar(0), length, diam)
     tips = [(mutable.append_root_section(level, _section_type(neurite_type)), end, 0.0)]
     offsets = (np.linspace(-spread / 2, spread / 2, children) if children > 1 else np.zeros(1))
-    for depth in range(1, int(levels)):
+    for depth in range(1, levels):
         diam, length = diam * ratio, length * np.sqrt(ratio)
         new_tips = []
         for section, start, angle in tips:

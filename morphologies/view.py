@@ -30,9 +30,10 @@ from pathlib import Path
 import numpy as np
 import plotly.graph_objects as go
 
-from . import _units
 from .cell import Cell, type_name
-from .discretisation import Discretisation, _Geometry
+from .discretisation import Discretisation, SectionGeometry
+from .errors import ParameterError
+from .units import to_plain
 
 __all__ = ["plot_morphology", "animate_morphology", "save_html", "scene_layout", "TYPE_COLORS",
            "COLOR_BY"]
@@ -55,7 +56,7 @@ class _Segments:
     """Every reconstructed segment of a cell (vectorised), with its compartment."""
 
     def __init__(self, cell, discretisation=None):
-        geometry = _Geometry(cell)
+        geometry = SectionGeometry(cell)
         point_section = geometry.section_of_point
         keep = np.flatnonzero(point_section[1:] == point_section[:-1])
         self.start = cell.points[keep]
@@ -96,7 +97,9 @@ def _unpack(obj):
         return obj.cell, obj
     if isinstance(obj, Cell):
         return obj, None
-    raise TypeError(f"expected a Cell or a Discretisation, got {type(obj).__name__}")
+    raise ParameterError(f"expected a Cell or a Discretisation, got {type(obj).__name__}; load a "
+                         "cell with morphologies.load (and discretise it for per-compartment "
+                         "values).")
 
 
 def _sphere(center, radius, n=16):
@@ -231,15 +234,17 @@ def plot_morphology(obj, color_by="type", *, color_label=None, style="lines", ma
     table = None if disc is None else disc.compartments
     if isinstance(color_by, str):
         if color_by not in COLOR_BY:
-            raise ValueError(f"color_by must be one of {list(COLOR_BY)} or an array")
+            raise ParameterError(f"color_by={color_by!r} is unknown; use one of {list(COLOR_BY)} "
+                                 "or an array of one value per compartment.")
         label = color_label or COLOR_BY[color_by]
     else:
         if disc is None:
-            raise ValueError("per-compartment values need a Discretisation, not a Cell")
-        color_by = np.asarray(_units.magnitude(color_by, _units.PLAIN, "color_by"), dtype=float)
+            raise ParameterError("per-compartment values (color_by array) need a Discretisation, "
+                                 "not a Cell; pass morphologies.discretise(cell).")
+        color_by = np.asarray(to_plain(color_by, "1", "color_by"), dtype=float)
         if color_by.shape != (disc.n,):
-            raise ValueError(f"color_by has shape {color_by.shape}; expected ({disc.n},), "
-                             "one value per compartment")
+            raise ParameterError(f"color_by has shape {color_by.shape}; expected ({disc.n},), "
+                                 "one value per compartment.")
         label = color_label or "value"
     by_type = isinstance(color_by, str) and color_by == "type"
     values = None if by_type else seg.values(color_by, table)
@@ -275,7 +280,7 @@ def plot_morphology(obj, color_by="type", *, color_label=None, style="lines", ma
             first_scale = False
             continue
         if style != "lines":
-            raise ValueError("style must be 'lines' or 'tubes'")
+            raise ParameterError(f"style={style!r} is unknown; use 'lines' or 'tubes'.")
         shown = False
         for width, vertex_seg, is_start, separator in _line_groups(seg, mask, width_bins):
             xyz = _f32(np.where(is_start[:, None], seg.start[vertex_seg], seg.end[vertex_seg]))
@@ -389,10 +394,11 @@ def _marker_trace(name, spec, table):
         spec = {"xyz": spec}
     if "compartments" in spec:
         if table is None:
-            raise ValueError(f"markers {name!r}: compartments need a Discretisation")
+            raise ParameterError(f"markers {name!r}: compartments need a Discretisation; pass "
+                                 "morphologies.discretise(cell).")
         xyz = table.position[np.asarray(spec["compartments"], dtype=np.int64)]
     else:
-        xyz = np.asarray(_units.magnitude(spec["xyz"], _units.LENGTH, f"markers[{name!r}]"),
+        xyz = np.asarray(to_plain(spec["xyz"], "um", f"markers[{name!r}]"),
                          dtype=float).reshape(-1, 3)
     marker = dict(size=spec.get("size", 4), color=spec.get("color", "#ff7f0e"),
                   symbol=spec.get("symbol", "circle"))
@@ -428,11 +434,12 @@ def animate_morphology(discretisation, values, times=None, *, color_label="value
     -------
     plotly.graph_objects.Figure
     """
-    values = np.asarray(_units.magnitude(values, _units.PLAIN, "values"), dtype=float)
+    values = np.asarray(to_plain(values, "1", "values"), dtype=float)
     if values.ndim != 2 or values.shape[1] != discretisation.n:
-        raise ValueError(f"values must have shape (n_times, {discretisation.n})")
+        raise ParameterError(f"values has shape {values.shape}; it must have shape (n_times, "
+                             f"{discretisation.n}), one row per time.")
     times = (np.arange(len(values), dtype=float) if times is None
-             else np.asarray(_units.magnitude(times, _units.TIME, "times"), dtype=float))
+             else np.asarray(to_plain(times, "ms", "times"), dtype=float))
     rows = np.unique(np.linspace(0, len(values) - 1, min(max_frames, len(values))).astype(int))
     cmin = float(np.nanmin(values)) if cmin is None else cmin
     cmax = float(np.nanmax(values)) if cmax is None else cmax

@@ -19,7 +19,7 @@ from neurom import features as nm_features
 from morphologies import (check, discretise, list_bundled, load, load_bundled, morphometrics,
                           plot_morphology)
 from morphologies.bundled import bundled_path
-from morphologies.discretisation import _Geometry
+from morphologies.discretisation import SectionGeometry
 from morphologies.errors import NonStandardSomaWarning
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "morphologies"
@@ -118,7 +118,7 @@ def test_sholl_counts_match_neurom():
 def test_section_table_agrees_with_float64_geometry(case):
     """NeuroM's per-section lengths and path distances (float32) equal ours (float64)."""
     cell = _cell(case)
-    geometry = _Geometry(cell)
+    geometry = SectionGeometry(cell)
     sections = cell.sections
     np.testing.assert_allclose(sections.length, geometry.length, rtol=1e-5, atol=1e-4)
     np.testing.assert_allclose(sections.start_distance, geometry.start_distance,

@@ -58,7 +58,6 @@ BROKEN_CASES = {
     "type_change.swc": (TypeCodeError, 6, 5, "type changes from 3 to 4"),
     "bifurcating_soma.swc": (SomaError, 3, 2, "soma bifurcates"),
     "soma_neurite_parent.swc": (SomaError, 7, 6, "neurite sample (id 5) as parent"),
-    "three_point_radii.swc": (SomaError, 2, 1, "different radii"),
 }
 
 
