@@ -10,6 +10,10 @@ Subcommands::
     nnd check FILE                                          every problem of a morphology
     nnd info FILE                                           morphometry summary
     nnd view FILE -o out.html [--color-by distance]         interactive 3D view
+
+FILE is a morphology file or the name of a bundled cell (``nnd check L5pyr``).
+Exit status: 0 success; 1 ``check`` found errors in the file; 2 bad arguments or
+bad input (one line ``nnd <cmd>: error: <message>``, never a traceback).
 """
 
 from __future__ import annotations
@@ -73,7 +77,11 @@ def main(argv=None):
     if not getattr(args, "func", None):
         parser.print_help()
         return 1
-    return int(args.func(args) or 0)
+    # Bad input never ends in a traceback: a toolkit error (any of the four packages) or an
+    # OSError is printed as one line `nnd <cmd>: error: <message>`, exit status 2.
+    from morphologies.cli import run
+
+    return run(args, prog="nnd")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -48,6 +48,10 @@ __all__ = [
     "MorphologyKeyError",
     "UnitError",
     "ParameterError",
+    "OutputFileError",
+    "TOOLKIT_PACKAGES",
+    "is_toolkit_error",
+    "error_line",
     "DiscretisationError",
     "install_error_hook",
     "MorphologyWarning",
@@ -232,13 +236,66 @@ class DiscretisationError(ParameterError):
     """
 
 
+class OutputFileError(MorphologyError, OSError):
+    """A file (e.g. an HTML view) cannot be written.
+
+    Parameters
+    ----------
+    message : str
+        What cannot be written, why, and how to fix it.
+    errno : int, optional
+        The operating system's error number.
+    """
+
+    def __init__(self, message, errno=None):
+        super().__init__(message)
+        self.errno = errno
+
+    def __str__(self):
+        return str(self.args[0])
+
+
 #: Packages whose exceptions are user errors, not brian2 bugs (see :func:`install_error_hook`).
 TOOLKIT_PACKAGES = ("stimuli", "morphologies", "network", "dendrites")
 
 
-def _is_toolkit_error(exc_type, packages):
+def is_toolkit_error(exc_type, packages=TOOLKIT_PACKAGES):
+    """Whether an exception class (or one of its bases) is defined in one of ``packages``.
+
+    Parameters
+    ----------
+    exc_type : type
+        An exception class.
+    packages : tuple of str, optional
+        Top-level package names (default :data:`TOOLKIT_PACKAGES`).
+
+    Returns
+    -------
+    bool
+    """
     return any(getattr(cls, "__module__", "").split(".")[0] in packages
                for cls in getattr(exc_type, "__mro__", ()))
+
+
+def error_line(exc):
+    """One line describing an exception for a command line: its message and notes.
+
+    Parameters
+    ----------
+    exc : BaseException
+
+    Returns
+    -------
+    str
+        The message (an :class:`OSError` without a toolkit message as "reason:
+        file"), followed by the exception's notes, on one line.
+    """
+    if isinstance(exc, OSError) and not is_toolkit_error(type(exc)) and exc.strerror:
+        text = exc.strerror + (f": {exc.filename}" if exc.filename else "")
+    else:
+        text = str(exc) or type(exc).__name__
+    text = " ".join(part.strip() for part in [text, *getattr(exc, "__notes__", [])])
+    return " ".join(text.split())
 
 
 def install_error_hook(packages=TOOLKIT_PACKAGES):
@@ -274,7 +331,7 @@ def install_error_hook(packages=TOOLKIT_PACKAGES):
     packages = tuple(packages)
 
     def toolkit_excepthook(exc_type, exc_value, exc_tb):
-        if _is_toolkit_error(exc_type, packages):
+        if is_toolkit_error(exc_type, packages):
             return sys.__excepthook__(exc_type, exc_value, exc_tb)
         return current(exc_type, exc_value, exc_tb)
 

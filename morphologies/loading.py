@@ -352,17 +352,47 @@ class CheckReport:
         """bool: True when the file loads (warnings allowed)."""
         return not self.errors
 
+    def grouped(self):
+        """The problems with identical text merged: one entry per distinct problem.
+
+        Problems of the same class, code, description and hint (e.g. "unknown
+        structure type code 0" on 3,000 lines) form one group, in the order of
+        their first occurrence.
+
+        Returns
+        -------
+        list of (Problem, list of Problem)
+            The first problem of each group and every problem of the group.
+        """
+        groups = {}
+        for p in self.problems:
+            groups.setdefault((p.kind, p.code, p.what, p.hint), []).append(p)
+        return [(members[0], members) for members in groups.values()]
+
     def __str__(self):
         head = (f"{self.path}: {len(self.errors)} error(s), {len(self.warnings)} warning(s)"
                 + (" - OK" if self.ok else " - BROKEN"))
         rows = [head]
-        for p in self.problems:
-            where = f"line {p.line}" if p.line is not None else ""
-            sample = f"id {p.sample_id}" if p.sample_id is not None else ""
+        for p, members in self.grouped():
             text = p.what + (f" Fix: {p.hint}" if p.hint else "")
+            if len(members) == 1:
+                where = f"line {p.line}" if p.line is not None else ""
+                sample = f"id {p.sample_id}" if p.sample_id is not None else ""
+            else:
+                where, sample = f"{len(members)} times", ""
+                lines = [m.line for m in members if m.line is not None]
+                if lines:
+                    shown = ", ".join(map(str, lines[:_SHOWN_LINES]))
+                    more = (f" and {len(lines) - _SHOWN_LINES} more"
+                            if len(lines) > _SHOWN_LINES else "")
+                    text += f" [{len(members)} times: lines {shown}{more}]"
             rows.append(f"  {p.severity:<7} {where:<11} {sample:<9} {p.kind.__name__:<22} {text}")
         rows += [f"  not checked: {note}" for note in self.skipped]
         return "\n".join(rows)
+
+
+#: Line numbers shown for a problem repeated on many lines (CheckReport's text).
+_SHOWN_LINES = 5
 
 
 def check(path):

@@ -32,7 +32,7 @@ import plotly.graph_objects as go
 
 from .cell import Cell, type_name
 from .discretisation import Discretisation, SectionGeometry
-from .errors import ParameterError
+from .errors import OutputFileError, ParameterError
 from .units import to_plain
 
 __all__ = ["plot_morphology", "animate_morphology", "save_html", "scene_layout", "TYPE_COLORS",
@@ -493,8 +493,18 @@ def save_html(fig, path):
     -------
     pathlib.Path
         The file written.
+
+    Raises
+    ------
+    morphologies.errors.OutputFileError
+        If the file cannot be written (an :class:`OSError`).
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.write_html(str(path), include_plotlyjs=True, full_html=True, auto_play=False)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fig.write_html(str(path), include_plotlyjs=True, full_html=True, auto_play=False)
+    except OSError as exc:
+        raise OutputFileError(
+            f"cannot write {path}: {exc.strerror or exc}; give the path of a file in a writable "
+            "folder.", getattr(exc, "errno", None)) from exc
     return path
