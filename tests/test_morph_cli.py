@@ -42,12 +42,14 @@ def test_check_ok_and_broken(capsys):
     assert "nope.swc: no such file" in line and "L5pyr" in line
 
 
-def test_info(capsys):
+def test_info(tmp_path, capsys):
     assert _run(["info", str(bundled_path("L23BPC"))]) == 0
     captured = capsys.readouterr()
     assert "total_length" in captured.out and "basal" in captured.out
     assert captured.err == ""  # a bundled cell loads silently
-    assert _run(["info", str(DATA / "valid" / "nonstandard_soma.swc")]) == 0
+    odd = tmp_path / "odd.swc"  # a fresh file: load() warns once per file and process
+    odd.write_bytes((DATA / "valid" / "nonstandard_soma.swc").read_bytes())
+    assert _run(["info", str(odd)]) == 0
     captured = capsys.readouterr()
     assert captured.err.startswith("nnd info: warning: ") and "NeuroMorpho" in captured.err
     assert "NonStandardSomaWarning" not in captured.out

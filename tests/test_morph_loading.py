@@ -1,6 +1,9 @@
 """Reading and checking morphology files: every defect gives its own clear error."""
 
 import hashlib
+import re
+import subprocess
+import sys
 import warnings
 from pathlib import Path
 
@@ -28,6 +31,7 @@ from morphologies.errors import (
     UnsupportedFormatError,
 )
 
+ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
 BROKEN = DATA / "broken_swc"
 VALID = DATA / "valid"
@@ -158,19 +162,109 @@ def test_valid_swc_three_point_soma():
     assert len(cell.section_types) == 4
 
 
-def test_nonstandard_soma_warns_with_a_filterable_type():
-    path = VALID / "nonstandard_soma.swc"
+def _fresh_copy(tmp_path, name, new_name=None):
+    """A copy under a new path: load() warns once per file and process."""
+    path = tmp_path / (new_name or name)
+    path.write_bytes((VALID / name).read_bytes())
+    return path
+
+
+def test_nonstandard_soma_warns_with_a_filterable_type(tmp_path):
+    path = _fresh_copy(tmp_path, "nonstandard_soma.swc")
     with pytest.warns(NonStandardSomaWarning, match="line 3") as record:
         cell = load(path)
     assert issubclass(record[0].category, MorphologyWarning)
-    # two cylinders of radius 5 and lengths 4 and 5
+    # how it was interpreted: two cylinders of radius 5 and lengths 4 and 5
+    message = str(record[0].message)
+    assert "samples 2 and 3 are 4 and 5 um from sample 1, not symmetric about it" in message
+    assert "two cylinders of the first sample's radius 5 um" in message
+    assert "lengths 4 and 5 um" in message and "membrane area 282.7 um2" in message
     assert cell.soma.area == pytest.approx(2 * np.pi * 5 * (4 + 5), rel=1e-6)
+    path = _fresh_copy(tmp_path, "nonstandard_soma.swc", "second.swc")
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         warnings.filterwarnings("ignore", category=NonStandardSomaWarning)
         load(path)
     report = check(path)
     assert report.ok and [p.kind for p in report.warnings] == [NonStandardSomaWarning]
+
+
+def test_three_point_soma_with_different_radii_loads_with_a_warning(tmp_path):
+    """MorphIO reads it (SomaNonConform) and NeuroM refuses it ("All radii must be the
+    same"); it is still a soma: read with the first sample's radius, and said so."""
+    path = _fresh_copy(tmp_path, "three_point_radii.swc")
+    with pytest.warns(NonStandardSomaWarning) as record:
+        cell = load(path)
+    assert len(record) == 1
+    message = str(record[0].message)
+    assert "line 2, sample id 1" in message and "its radii differ (5, 4, 5 um)" in message
+    assert "first sample's radius 5 um (used for all three samples)" in message
+    assert "membrane area 314.2 um2" in message
+    assert cell.soma.kind == "three_point"
+    np.testing.assert_array_equal(cell.soma.diameters, [10, 10, 10])
+    assert cell.soma.area == pytest.approx(4 * np.pi * 5**2, rel=1e-6)  # 2 pi r (5 + 5)
+    report = check(path)
+    assert report.ok and [p.kind for p in report.warnings] == [NonStandardSomaWarning]
+    from morphologies import discretise
+
+    assert discretise(cell).compartments.area[0] == pytest.approx(4 * np.pi * 25, rel=1e-6)
+
+
+def _three_point_file(path, p2, p3, radii=(5, 5, 5)):
+    r1, r2, r3 = radii
+    path.write_text(f"1 1 0 0 0 {r1} -1\n2 1 {p2[0]} {p2[1]} {p2[2]} {r2} 1\n"
+                    f"3 1 {p3[0]} {p3[1]} {p3[2]} {r3} 1\n4 3 0 0 {r1} 1 1\n5 3 0 0 40 1 4\n")
+    return path
+
+
+@pytest.mark.parametrize("p2, p3", [
+    ((0, -5, 0), (0, 5, 0)),                                   # NeuroMorpho's exact form
+    ((-5, 0, 0), (5, 0, 0)),                                   # along x
+    ((-0.19, -4.996, 0), (0.19, 4.996, 0)),                    # tilted, rounded, as NeuroMorpho's
+    ((0, -4.96, 0), (0, 4.96, 0)),                             # 0.8 % short: within 1 %
+])
+def test_standard_three_point_soma_to_rounding_loads_silently(tmp_path, p2, p3):
+    path = _three_point_file(tmp_path / "soma.swc", p2, p3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        cell = load(path)
+    assert cell.soma.area == pytest.approx(4 * np.pi * 25, rel=0.01)
+    assert check(path).warnings == []
+
+
+@pytest.mark.parametrize("p2, p3, radii, words", [
+    ((0, -5.1, 0), (0, 5.1, 0), (5, 5, 5), "5.1 and 5.1 um from sample 1."),   # 2 % too far
+    ((0, -5, 0), (0.2, 5, 0), (5, 5, 5), "not symmetric about it"),             # bent
+    ((0, -5, 0), (0, 5, 0), (5, 5.1, 5), "its radii differ (5, 5.1, 5 um)"),   # 2 % radius
+])
+def test_three_point_soma_beyond_one_percent_warns(tmp_path, p2, p3, radii, words):
+    path = _three_point_file(tmp_path / "soma.swc", p2, p3, radii)
+    with pytest.warns(NonStandardSomaWarning, match=re.escape(words)):
+        load(path)
+
+
+def test_a_warning_appears_once_per_file_and_process(tmp_path):
+    first = _fresh_copy(tmp_path, "nonstandard_soma.swc", "a.swc")
+    second = _fresh_copy(tmp_path, "nonstandard_soma.swc", "b.swc")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")  # not the warnings registry: the loader's own record
+        for path in (first, first, second, first, second):
+            load(path)
+    assert [str(w.message).split(",")[0] for w in caught] == [str(first), str(second)]
+    # check() still reports it every time
+    assert all(check(first).warnings for _ in range(2))
+
+
+def test_once_per_file_in_a_fresh_process_with_brian2(tmp_path):
+    """Through brian2's logger (which captures warnings): one line per file, however often."""
+    path = _fresh_copy(tmp_path, "nonstandard_soma.swc")
+    code = ("import brian2, sys, morphologies as mo\n"
+            "for _ in range(3):\n"
+            "    mo.load(sys.argv[1])\n")
+    result = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
+                            text=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count(f"{path}, line 3") == 1, result.stderr
 
 
 def test_asc_contour_soma():
