@@ -24,6 +24,7 @@ filtered with :func:`warnings.filterwarnings`, e.g.::
 
 from __future__ import annotations
 
+import sys
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,7 +63,16 @@ __all__ = [
 
 
 class MorphologyError(Exception):
-    """Base class of every error raised by :mod:`morphologies`."""
+    """Base class of every error raised by :mod:`morphologies`.
+
+    Creating one while brian2 is imported makes sure :func:`install_error_hook`
+    has run, so that it is reported as a user error, not as a brian2 bug.
+    """
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        if "brian2" in sys.modules:
+            install_error_hook()
 
 
 class MorphologyFileError(MorphologyError, ValueError):
@@ -298,6 +308,10 @@ def error_line(exc):
     return " ".join(text.split())
 
 
+def _is_brian2_hook(hook):
+    return getattr(hook, "__module__", "") == "brian2.utils.logger"
+
+
 def install_error_hook(packages=TOOLKIT_PACKAGES):
     """Let the toolkit's own exceptions bypass brian2's "unexpected error" handler.
 
@@ -305,12 +319,17 @@ def install_error_hook(packages=TOOLKIT_PACKAGES):
     exception then ends in "Brian 2 encountered an unexpected error. If you think
     this is a bug in Brian 2..." and the debug log ``brian_debug_*.log`` and the
     script copy ``brian_script_*.py`` are kept in the temporary folder.  A
-    toolkit error (a user's bad input) is not a brian2 bug.  This wraps the
-    current hook: an exception whose class (or a base class) is defined in one of
-    ``packages`` is printed by Python's default hook, and brian2's temporary
-    files are deleted at exit as after a successful run; every other exception
-    still reaches brian2's handler.  ``morphologies`` calls it whenever it
-    imports brian2; calling it again does nothing.
+    toolkit error (a user's bad input) is not a brian2 bug.  If brian2's handler
+    is the current hook, this wraps it: an exception whose class (or a base
+    class) is defined in one of ``packages`` is printed by Python's default hook
+    (the usual traceback), and brian2's temporary files are deleted at exit as
+    after a successful run; every other exception still reaches brian2's
+    handler.  Any other hook (brian2 not imported, a hook of your own, a wrapper
+    already installed by this function or by another toolkit package) is left
+    as it is.
+
+    ``morphologies`` calls it whenever it imports brian2, and whenever one of
+    its errors is created while brian2 is imported.
 
     Parameters
     ----------
@@ -323,10 +342,8 @@ def install_error_hook(packages=TOOLKIT_PACKAGES):
     callable
         The hook now in :data:`sys.excepthook`.
     """
-    import sys
-
     current = sys.excepthook
-    if getattr(current, "__toolkit_error_hook__", None) is not None:
+    if not _is_brian2_hook(current):
         return current
     packages = tuple(packages)
 

@@ -2,7 +2,11 @@
 synaptic input of ``dendrites``.
 
 Plain numbers are times in ms and rates in Hz; brian2 Quantities are accepted and
-converted.  Bad arguments raise :class:`StimulusError`.  This package imports no
+converted.  Bad arguments raise a :class:`StimulusError`: :class:`UnitError` for a
+Quantity of the wrong dimension or a non-numeric value, :class:`ParameterError` for a
+value out of range, of the wrong shape or inconsistent (both are ValueErrors, as
+the same categories of ``morphologies``, ``network`` and ``dendrites``).  Every random
+generator takes ``seed``.  This package imports no
 sibling package.
 """
 

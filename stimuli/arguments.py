@@ -65,7 +65,7 @@ def _strip_units(value, name, kind):
 
     Raises
     ------
-    ParameterError
+    UnitError
         If ``value`` is a Quantity of another dimension, or not numeric.
     """
     exponent, factor, unit, example = _KINDS[kind]
@@ -309,16 +309,9 @@ def as_count(value, name):
     """Return a non-negative integer count (e.g. ``n_sources``, ``n_steps``).
 
     Integer-valued floats are accepted; booleans, fractional values and negative
-    values raise :class:`ParameterError`.
+    values raise :class:`ParameterError` (this is :func:`check_count` with minimum 0).
     """
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise ParameterError(f"{name}={value!r} must be a non-negative integer; pass e.g. {name}=10.")
-    if not float(value).is_integer() or value < 0:
-        raise ParameterError(
-            f"{name}={value!r} must be a non-negative integer; pass e.g. {name}={abs(round(value))}."
-            if np.isfinite(value) else f"{name}={value!r} must be a non-negative integer."
-        )
-    return int(value)
+    return check_count(value, name, minimum=0)
 
 
 def as_number(value, name, *, lower=None, upper=None):
@@ -379,19 +372,25 @@ def as_rng(seed):
 
     Parameters
     ----------
-    seed : None, int or numpy.random.Generator
-        None draws fresh OS entropy (not reproducible); a non-negative int seeds a
-        new generator; a Generator is used as is (and advanced).
+    seed : None, int, numpy.random.SeedSequence or numpy.random.Generator
+        None draws fresh OS entropy (not reproducible); an int in [0, 2**32)
+        (:func:`check_seed`, the range of every seed of the toolkit) seeds a new
+        generator; a SeedSequence seeds a new generator; a Generator is used as is
+        (and advanced).
+
+    Raises
+    ------
+    ParameterError
+        For any other value (a negative, too large or fractional number, a bool, a str).
     """
-    if seed is None or isinstance(seed, np.random.Generator):
+    if seed is None or isinstance(seed, (np.random.Generator, np.random.SeedSequence)):
         return np.random.default_rng(seed)
-    if isinstance(seed, (numbers.Integral, np.integer)) and not isinstance(seed, (bool, np.bool_)) \
-            and seed >= 0:
-        return np.random.default_rng(int(seed))
-    raise ParameterError(
-        f"seed={seed!r} must be None, a non-negative int or a numpy.random.Generator; "
-        "pass e.g. seed=1."
-    )
+    if not isinstance(seed, (numbers.Integral, np.integer)) or isinstance(seed, (bool, np.bool_)):
+        raise ParameterError(
+            f"seed={seed!r} must be None, an integer seed in [0, 2**32), a "
+            "numpy.random.SeedSequence or a numpy.random.Generator; pass e.g. seed=1."
+        )
+    return np.random.default_rng(check_seed(seed))
 
 
 def per_source(values, n_sources, name):

@@ -1,9 +1,11 @@
 """Spike-train generators and the :class:`SpikeTrains` container.
 
 All times are in **ms** and all rates in **Hz** (brian2 Quantities are accepted
-and converted).  Every random generator takes ``seed`` (None, an int or a
-:class:`numpy.random.Generator`); the same int seed always gives identical
-output.  Nothing here loops in Python over time steps, sources or spikes: large
+and converted).  Every random generator takes ``seed`` (None, an int in
+[0, 2**32), a :class:`numpy.random.SeedSequence` or a :class:`numpy.random.Generator`;
+see :func:`stimuli.arguments.as_rng`); the same int seed always gives identical
+output.  A Quantity of the wrong dimension raises :class:`~stimuli.errors.UnitError`,
+a value out of range :class:`~stimuli.errors.ParameterError` (both ValueErrors).  Nothing here loops in Python over time steps, sources or spikes: large
 problems are processed in blocks of about ``2**22`` (source, bin) cells to bound
 the temporary memory.
 """
@@ -445,7 +447,7 @@ def inhomogeneous_poisson(rate, dt, n_sources=1, seed=None, t_start=0.0, *, meth
         Bin width in ms (> 0).
     n_sources : int
         Number of sources (must equal ``rate.shape[0]`` for a 2-D rate).
-    seed : None, int or numpy.random.Generator
+    seed : None, int, numpy.random.SeedSequence or numpy.random.Generator
         Random seed; the same int seed gives identical trains.
     t_start : float or brian2 Quantity
         Start of the grid in ms.
@@ -500,7 +502,7 @@ def homogeneous_poisson(rate, duration, n_sources=1, seed=None, t_start=0.0):
         Window length in ms (>= 0).
     n_sources : int
         Number of sources.
-    seed : None, int or numpy.random.Generator
+    seed : None, int, numpy.random.SeedSequence or numpy.random.Generator
         Random seed.
     t_start : float or brian2 Quantity
         Start of the window in ms.
@@ -587,7 +589,7 @@ def jittered(rate, duration, jitter, n_sources=1, seed=None, t_start=0.0, *, pha
         Standard deviation of the jitter in ms (>= 0).
     n_sources : int
         Number of sources.
-    seed : None, int or numpy.random.Generator
+    seed : None, int, numpy.random.SeedSequence or numpy.random.Generator
         Random seed.
     t_start : float or brian2 Quantity
         Start of the window in ms.
@@ -621,7 +623,7 @@ def synchronous_volleys(times, n_sources, jitter=0.0, p_participate=1.0, seed=No
         Standard deviation of the spike-time jitter in ms (>= 0).
     p_participate : float
         Probability in [0, 1] that a source spikes in a given volley.
-    seed : None, int or numpy.random.Generator
+    seed : None, int, numpy.random.SeedSequence or numpy.random.Generator
         Random seed.
     window : None or (float, float)
         Window ``(t_start, t_stop)`` in ms.  None: the smallest window holding every
@@ -665,7 +667,7 @@ def sequence(n_sources, t_start, interval, order=None, jitter=0.0, seed=None, *,
         opposite, or distinct source indices.
     jitter : float or brian2 Quantity
         Standard deviation of the spike-time jitter in ms (>= 0).
-    seed : None, int or numpy.random.Generator
+    seed : None, int, numpy.random.SeedSequence or numpy.random.Generator
         Random seed (used only for the jitter).
     window : None or (float, float)
         Window ``(t_start, t_stop)`` in ms; see :func:`synchronous_volleys`.
@@ -727,7 +729,7 @@ def correlated_poisson(rate, duration, n_sources, correlation, seed=None, t_star
         Number of sources.
     correlation : float
         Pairwise count correlation in [0, 1].
-    seed : None, int or numpy.random.Generator
+    seed : None, int, numpy.random.SeedSequence or numpy.random.Generator
         Random seed.
     t_start : float or brian2 Quantity
         Start of the window in ms.
