@@ -25,11 +25,20 @@ __all__ = ["main", "build_parser"]
 
 
 def _version():
+    """The installed distribution's version, else the source tree's pyproject.toml's."""
     from importlib.metadata import PackageNotFoundError, version
 
     try:
         return version("neural-network-dynamics")
     except PackageNotFoundError:
+        pass
+    import tomllib
+    from pathlib import Path
+
+    try:  # run from a clone without installing it
+        with open(Path(__file__).resolve().parents[1] / "pyproject.toml", "rb") as file:
+            return tomllib.load(file)["project"]["version"]
+    except (OSError, KeyError, tomllib.TOMLDecodeError):
         return "0+unknown"
 
 

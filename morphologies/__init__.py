@@ -7,9 +7,13 @@ bundled cells, and draw them with plotly (:func:`plot_morphology`).
 
 Conventions (details in :mod:`morphologies.cell`): lengths in um; distance to
 the soma is the path length from where the neurite leaves the soma; the soma is
-one sphere of NeuroM's soma area.  Errors derive from
-:class:`~morphologies.errors.MorphologyError`, warnings from
-:class:`~morphologies.errors.MorphologyWarning`.
+one sphere of NeuroM's soma area.  Physical arguments are brian2 Quantities or
+plain numbers in their documented unit (:mod:`morphologies.units`).  Errors derive
+from :class:`~morphologies.errors.MorphologyError` (a Quantity of the wrong
+dimension is a :class:`~morphologies.errors.UnitError`, a value out of range a
+:class:`~morphologies.errors.ParameterError`, both ValueErrors), warnings from
+:class:`~morphologies.errors.MorphologyWarning`.  A bundled cell's name
+(``"L5pyr"``) is accepted wherever a file is.
 
 Names are imported on first use, so that ``import morphologies`` (and the
 command line) does not import brian2 or plotly until needed.
@@ -24,7 +28,7 @@ __all__ = [
     "discretise", "Discretisation", "CompartmentTable",
     "ball_and_stick", "soma_with_cylinders", "rall_tree", "y_branch",
     "plot_morphology", "animate_morphology", "save_html",
-    "MorphologyError", "MorphologyWarning",
+    "MorphologyError", "UnitError", "ParameterError", "MorphologyWarning",
 ]
 
 _WHERE = {
@@ -36,7 +40,8 @@ _WHERE = {
     "ball_and_stick": "synthetic", "soma_with_cylinders": "synthetic",
     "rall_tree": "synthetic", "y_branch": "synthetic",
     "plot_morphology": "view", "animate_morphology": "view", "save_html": "view",
-    "MorphologyError": "errors", "MorphologyWarning": "errors",
+    "MorphologyError": "errors", "UnitError": "errors", "ParameterError": "errors",
+    "MorphologyWarning": "errors",
 }
 
 

@@ -50,6 +50,19 @@ def test_rs_fs_command_reports_bad_input(tmp_path, capsys):
     assert not (tmp_path / "RS-FS_data.h5").exists()
 
 
+def test_rs_fs_unwritable_output_is_one_error_line(capsys):
+    """`nnd rs-fs -o /proc/foo` was a raw FileNotFoundError traceback."""
+    assert main(["rs-fs", "-o", "/proc/nnd-test/out", "--tstop", "10", "-q", "--no-figure"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("nnd rs-fs: error: ") and "/proc/nnd-test" in err[0]
+
+
+def test_nnd_without_a_command_prints_the_commands(capsys):
+    assert main([]) == 1
+    out = capsys.readouterr().out
+    assert all(command in out for command in ("rs-fs", "check", "info", "view"))
+
+
 def test_readme_morphology_example_runs(tmp_path, monkeypatch):
     import re
 
