@@ -76,6 +76,13 @@ def to_plain(value, unit, name, *, error=UnitError):
     """
     scale, exponents = UNITS[unit]
     units = sys.modules.get("brian2.units.fundamentalunits")
+    if units is not None and isinstance(value, (list, tuple)) and any(
+            isinstance(v, units.Quantity) for v in value):
+        try:  # a list of Quantities: np.asarray would silently drop their units
+            value = units.Quantity(value)
+        except (TypeError, units.DimensionMismatchError) as exc:
+            raise error(f"argument {name!r} must be {_expected(unit)}; got a list mixing "
+                        f"quantities of different units or with plain numbers ({exc}).") from None
     if units is not None and isinstance(value, units.Quantity):
         m, kg, s, a = exponents
         target = units.get_or_create_dimension(m=m, kg=kg, s=s, A=a)
@@ -89,7 +96,10 @@ def to_plain(value, unit, name, *, error=UnitError):
             raise error(f"argument {name!r} must be {_expected(unit)}; got {value!r}, "
                         "which is not numeric.")
         try:
-            arr = np.asarray(value, dtype=np.float64)
+            raw = np.asarray(value)
+            if raw.dtype.kind not in "iuf":  # None, bool, str or object arrays are not numbers
+                raise TypeError
+            arr = np.asarray(raw, dtype=np.float64)
         except (TypeError, ValueError):
             raise error(f"argument {name!r} must be {_expected(unit)}; got {_short(value)}, "
                         "which is not numeric.") from None

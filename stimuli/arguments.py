@@ -70,6 +70,13 @@ def _strip_units(value, name, kind):
     """
     exponent, factor, unit, example = _KINDS[kind]
     units = _brian_units()
+    if units is not None and isinstance(value, (list, tuple)) and any(
+            isinstance(v, units.Quantity) for v in value):
+        try:  # a list of Quantities: np.asarray would silently drop their units
+            value = units.Quantity(value)
+        except (TypeError, units.DimensionMismatchError) as exc:
+            raise UnitError(f"{name} mixes quantities of different units or with plain numbers "
+                            f"({exc}); pass one Quantity array or plain numbers in {unit}.") from None
     if units is not None and isinstance(value, units.Quantity):
         expected = units.get_or_create_dimension(s=exponent)
         if units.get_dimensions(value) is not expected:
@@ -79,7 +86,10 @@ def _strip_units(value, name, kind):
             )
         return np.array(value, dtype=np.float64) * factor
     try:
-        return np.asarray(value, dtype=np.float64)
+        raw = np.asarray(value)
+        if raw.dtype.kind not in "iuf":  # None, bool, str or object arrays are not numbers
+            raise TypeError
+        return np.asarray(raw, dtype=np.float64)
     except (TypeError, ValueError):
         raise UnitError(
             f"{name}={_short(value)} is not numeric; pass a number (or array) in {unit}."
@@ -481,6 +491,13 @@ def to_plain(value, unit, name, *, error=UnitError):
         A Python float for scalars, a float64 array otherwise.
     """
     units = _brian_units()
+    if units is not None and isinstance(value, (list, tuple)) and any(
+            isinstance(v, units.Quantity) for v in value):
+        try:  # a list of Quantities: np.asarray would silently drop their units
+            value = units.Quantity(value)
+        except (TypeError, units.DimensionMismatchError) as exc:
+            raise error(f"{name} mixes quantities of different units or with plain numbers "
+                        f"({exc}); pass one Quantity array or plain numbers in {unit}.") from None
     if units is not None and isinstance(value, units.Quantity):
         target = _unit_object(unit) if unit != "1" else 1.0
         target_dim = units.get_dimensions(target)
@@ -495,7 +512,10 @@ def to_plain(value, unit, name, *, error=UnitError):
         if isinstance(value, (bool, np.bool_, str, bytes)):
             raise error(f"{name}={value!r} is not numeric; pass a number in {unit}.")
         try:
-            arr = np.asarray(value, dtype=np.float64)
+            raw = np.asarray(value)
+            if raw.dtype.kind not in "iuf":  # None, bool, str or object arrays are not numbers
+                raise TypeError
+            arr = np.asarray(raw, dtype=np.float64)
         except (TypeError, ValueError):
             raise error(f"{name}={_short(value)} is not numeric; pass a number (or array) in {unit}.") from None
     return float(arr) if arr.ndim == 0 else arr

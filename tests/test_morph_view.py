@@ -117,7 +117,7 @@ def test_per_compartment_values_and_markers(small):
         plot_morphology(small.cell, color_by=values)
     with pytest.raises(ValueError, match="color_by='voltage' is unknown"):
         plot_morphology(small, color_by="voltage")
-    with pytest.raises(UnitError, match="'color_by' must hold plain numbers"):
+    with pytest.raises(UnitError, match="'color_by' must be plain numbers"):
         plot_morphology(small, color_by=values * mV)
 
 

@@ -505,3 +505,17 @@ def test_messages_summarise_long_arrays():
     with pytest.raises(StimulusError, match=r"rate=<Quantity of shape \(1000,\)> has dimension 's'") as info:
         inhomogeneous_poisson(np.ones(1000) * ms, 0.1)
     assert len(str(info.value)) < 200
+
+
+def test_lists_of_quantities_keep_their_units_and_non_numbers_are_unit_errors():
+    """np.asarray([10*ms]) is 0.01 (seconds): a list of Quantities is converted as a Quantity;
+    None, a bool or text where a number is expected is a UnitError (a ValueError)."""
+    from brian2 import ms, second
+
+    st = synchronous_volleys([10 * ms, 0.02 * second], 3, window=(0.0, 50.0))
+    np.testing.assert_array_equal(np.unique(st.times), [10.0, 20.0])
+    for bad in (None, True, "5", [1.0, None]):
+        with pytest.raises(stimuli.UnitError, match="duration"):
+            homogeneous_poisson(5.0, bad, seed=1)
+    with pytest.raises(stimuli.UnitError, match="mixes"):
+        synchronous_volleys([10 * ms, 20.0], 3, window=(0.0, 50.0))
