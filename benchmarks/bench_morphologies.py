@@ -2,7 +2,9 @@
 
 Times load (pre-parse + MorphIO), check (all problems, NeuroM checks), discretise
 (d_lambda and full resolution) and the HTML view, beside brian2's own
-``Morphology.from_swc_file`` on the same file, in the same process.  Each step is
+``Morphology.from_swc_file`` on the same file, in the same process; and ``check``
+of a navis-style file with 3,248 identical errors, whose report groups them (the
+previous version printed one line each).  Each step is
 timed as the median of ``--repeat`` runs without tracing, then run once more
 under :mod:`tracemalloc` for its peak Python memory.  Prints a table.
 
@@ -41,6 +43,15 @@ def _measure(func, repeat):
     return statistics.median(times), peak / 2**20, result
 
 
+#: A navis-style SWC (type 0 on 3,248 lines), for `check`'s grouped report.
+NAVIS = Path(__file__).resolve().parents[1] / "tests" / "data" / "navis" / "navis_style.swc"
+
+
+def _ungrouped(report):
+    """The previous version's report: one text line per problem (the baseline)."""
+    return 1 + len(report.problems) + len(report.skipped)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--file", type=Path, default=bundled_path("L5pyr"))
@@ -66,6 +77,10 @@ def main(argv=None):
          lambda r: f"{r.stat().st_size / 2**20:.1f} MiB file"),
         ("brian2 Morphology.from_swc_file", lambda: Morphology.from_swc_file(str(args.file)),
          lambda r: f"{r.total_compartments} compartments"),
+        (f"check + report text, {NAVIS.name}", lambda: str(check(NAVIS)),
+         lambda r: f"{len(r.splitlines())} lines of text"),
+        ("  (that file's report, one line per problem)", lambda: _ungrouped(check(NAVIS)),
+         lambda r: f"{r} lines of text"),
     ]
     rows = []
     for name, func, describe in steps:

@@ -15,7 +15,11 @@ Soma
         NeuroMorpho.Org's three-point soma (SWC): samples 2 and 3 are the ends
         of two cylinders of the radius r of sample 1; area
         ``2 pi r (|p2 - p1| + |p3 - p1|)``, which is the sphere area
-        ``4 pi r**2`` when the soma is in NeuroMorpho's standard form.
+        ``4 pi r**2`` when the soma is in NeuroMorpho's standard form.  A soma
+        within 1 % of that form (samples 2 and 3 at r from sample 1 on opposite
+        sides, along any axis) loads silently; any other three-point soma,
+        including one whose radii differ (then read with the first sample's r),
+        loads with a :class:`~morphologies.errors.NonStandardSomaWarning`.
     ``"single_point"``
         One sample: a sphere, area ``4 pi r**2``.
     ``"contour"``
@@ -122,7 +126,9 @@ class Soma:
     points : numpy.ndarray, shape (k, 3)
         The soma samples as read, in um.
     diameters : numpy.ndarray, shape (k,)
-        Their diameters in um.
+        Their diameters in um (a three-point soma whose radii differ has the
+        first sample's diameter for all three; the
+        :class:`~morphologies.errors.NonStandardSomaWarning` says so).
     """
 
     kind: str

@@ -363,10 +363,14 @@ class MorphologyWarning(UserWarning):
 
 
 class NonStandardSomaWarning(MorphologyWarning):
-    """A three-point soma is not in NeuroMorpho.Org's standard form.
+    """A three-point soma is not in NeuroMorpho.Org's standard form (beyond 1 %).
 
-    The soma is still read as NeuroMorpho's three-point soma: a sphere whose
-    radius is the radius of the first soma sample.
+    It is still read as NeuroMorpho's three-point soma: two cylinders of the
+    first sample's radius r from sample 1 to samples 2 and 3 (radii that differ
+    are replaced by r), whose lateral area is the soma's membrane area.  The
+    message gives the offsets, the radii, and the area this makes beside the
+    sphere's ``4 pi r**2``.  :func:`morphologies.load` emits it once per file and
+    process.
     """
 
 

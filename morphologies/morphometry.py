@@ -138,6 +138,9 @@ def sholl_counts(cell, radii, neurite_type=None):
 def format_morphometrics(metrics, title=None):
     """Format :func:`morphometrics` as a text table (features x neurite types).
 
+    The table ends with the Sholl peak of each type (largest number of crossings
+    and its radius) and is followed by the whole Sholl profile of all neurites.
+
     Parameters
     ----------
     metrics : dict
@@ -154,6 +157,12 @@ def format_morphometrics(metrics, title=None):
     for key, (_, _, unit) in FEATURES.items():
         rows.append((key, unit, *(_fmt(metrics[c][key]) for c in columns)))
     rows.append(("soma_area", "um2", _fmt(metrics["all"]["soma_area"]), *[""] * (len(columns) - 1)))
+    radii = metrics["all"]["sholl_radii"]
+    step = float(radii[1] - radii[0]) if len(radii) > 1 else float("nan")
+    peaks = [int(np.argmax(metrics[c]["sholl_counts"])) for c in columns]
+    rows.append(("sholl_peak_crossings", "", *(_fmt(metrics[c]["sholl_counts"][k])
+                                              for c, k in zip(columns, peaks))))
+    rows.append(("sholl_peak_radius", "um", *(_fmt(radii[k]) for k in peaks)))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = [title] if title else []
     for i, row in enumerate(rows):
@@ -161,6 +170,9 @@ def format_morphometrics(metrics, title=None):
                                for j, (v, w) in enumerate(zip(row, widths))).rstrip())
         if i == 0:
             lines.append("  ".join("-" * w for w in widths))
+    counts = " ".join(str(int(c)) for c in metrics["all"]["sholl_counts"])
+    lines.append(f"Sholl crossings (all neurites) every {step:g} um from r = {radii[0]:.1f} um: "
+                 f"{counts}")
     return "\n".join(lines)
 
 

@@ -68,13 +68,22 @@ def test_info_refuses_a_sholl_step_that_is_not_positive(step, capsys):
     assert "--sholl-step" in line and "> 0" in line and captured.out == ""
 
 
-def test_info_sholl_step_changes_the_profile():
+def test_info_sholl_step_changes_the_printed_profile(capsys):
+    """The option changed nothing visible: `info` now prints the Sholl peak and profile."""
     from morphologies import load_bundled, morphometrics
 
     cell = load_bundled("L23BPC")
-    coarse, fine = (morphometrics(cell, sholl_step=s)["all"]["sholl_radii"] for s in (20, 5))
-    np.testing.assert_allclose(np.diff(coarse), 20)
-    np.testing.assert_allclose(np.diff(fine), 5)
+    for step in (25, 10):
+        assert _run(["info", "L23BPC", "--sholl-step", str(step)]) == 0
+        out = capsys.readouterr().out
+        metrics = morphometrics(cell, sholl_step=step)["all"]
+        np.testing.assert_allclose(np.diff(metrics["sholl_radii"]), step)
+        (profile,) = [line for line in out.splitlines() if line.startswith("Sholl crossings")]
+        assert profile.startswith(f"Sholl crossings (all neurites) every {step} um from r = ")
+        assert profile.split(": ")[1].split() == [str(c) for c in metrics["sholl_counts"]]
+        peak = int(np.argmax(metrics["sholl_counts"]))
+        (row,) = [line for line in out.splitlines() if line.startswith("sholl_peak_radius")]
+        assert row.split()[2] == f"{metrics['sholl_radii'][peak]:.1f}"
 
 
 def test_bundled_names_are_accepted_wherever_a_file_is(tmp_path, capsys):
