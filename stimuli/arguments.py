@@ -345,12 +345,17 @@ def as_number(value, name, *, lower=None, upper=None):
 
 
 def as_probability(value, name):
-    """Return a probability in [0, 1] (e.g. ``correlation``, ``p_participate``)."""
-    return as_number(value, name, lower=0.0, upper=1.0)
+    """Return a scalar probability in [0, 1] (e.g. ``correlation``, ``p_participate``).
+
+    :func:`as_number` (a finite scalar) followed by :func:`check_probability`.
+    """
+    return float(check_probability(as_number(value, name), name))
 
 
 def as_indices(values, n_sources, name):
     """Return integer source indices in ``0 .. n_sources-1`` as an int64 1-D array.
+
+    A 1-D array checked by :func:`check_indices`.
 
     Parameters
     ----------
@@ -364,17 +369,7 @@ def as_indices(values, n_sources, name):
     arr = np.asarray(values)
     if arr.ndim != 1:
         raise ParameterError(f"{name} must be a 1-D array of source indices, got shape {arr.shape}.")
-    if arr.dtype.kind not in "iu":
-        integral = arr.dtype.kind == "f" and bool(np.all(np.isfinite(arr) & (arr == np.round(arr))))
-        if not integral:
-            raise ParameterError(
-                f"{name} must hold integer source indices, got dtype {arr.dtype}; "
-                f"pass e.g. np.asarray({name}, dtype=int)."
-            )
-    arr = arr.astype(np.int64)
-    _check_range(arr, name, "", lower=0, upper=n_sources - 1,
-                 fix=f"source indices must lie in 0..{n_sources - 1} (n_sources={n_sources})")
-    return arr
+    return check_indices(arr, n_sources, name)
 
 
 def as_rng(seed):
