@@ -445,4 +445,4 @@ class Problem:
         if self.sample_id is not None:
             where.append(f"sample id {self.sample_id}")
         text = (", ".join(where) + ": " if where else "") + self.what
-        return text + (f" {self.hint}" if self.hint else "")
+        return text + (f" Fix: {self.hint}" if self.hint else "")

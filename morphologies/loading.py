@@ -183,8 +183,8 @@ def _three_point_soma(morphology, path, samples):
     return morphology, [Problem(
         NonStandardSomaWarning, text, path=path, line=line, sample_id=sample_id,
         code="three_point_soma",
-        hint="(To silence this, write the soma in the standard form, or filter "
-        "morphologies.errors.NonStandardSomaWarning.)")]
+        hint="nothing needed; to silence this, write the soma in NeuroMorpho's standard form, "
+        "or filter morphologies.errors.NonStandardSomaWarning.")]
 
 
 def _check_loaded(morphology, path):

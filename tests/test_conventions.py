@@ -223,14 +223,12 @@ def test_other_errors_still_reach_brian2s_handler(tmp_path):
 
 @pytest.mark.parametrize("package", ["stimuli", "morphologies"])
 def test_install_error_hook_wraps_only_brian2s_handler(monkeypatch, package):
-    from brian2.utils.logger import brian_excepthook
 
     install_error_hook = importlib.import_module(f"{package}.errors").install_error_hook
     mine = lambda *exc: None  # noqa: E731 - a user's own hook is left alone
     monkeypatch.setattr(sys, "excepthook", mine)
     assert install_error_hook() is mine and sys.excepthook is mine
     calls = []
-    monkeypatch.setattr("brian2.utils.logger.brian_excepthook", brian_excepthook)
 
     def brian_hook(*exc):
         calls.append(exc)
