@@ -57,7 +57,7 @@ from brian2 import Hz, Section, Soma, cm, ohm, uF, um
 from scipy import sparse
 from scipy.sparse import linalg as sparse_linalg
 
-from .cell import TYPE_CODES
+from .cell import TYPE_CODES, Cell
 from .compartments import CompartmentTable
 from .errors import DiscretisationError, install_error_hook
 from .units import to_plain
@@ -415,6 +415,10 @@ def discretise(cell, rule="d_lambda", *, d_lambda=0.1, frequency=100 * Hz,
         For an unknown rule, bad parameter values, a zero-length section, or a
         failed area/resistance fit.
     """
+    if not isinstance(cell, Cell):
+        raise DiscretisationError(
+            f"cell must be a morphologies.Cell, got {type(cell).__name__}; load one with "
+            "morphologies.load(path or bundled name) or build a synthetic cell.")
     if rule not in RULES:
         raise DiscretisationError(f"unknown rule {rule!r}; use one of {RULES}.")
     params = {

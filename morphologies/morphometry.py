@@ -12,7 +12,7 @@ from neurom import features as _features
 
 from .errors import ParameterError
 from .units import to_positive
-from .cell import neurom_type, type_code, type_name
+from .cell import Cell, neurom_type, type_code, type_name
 
 __all__ = ["morphometrics", "format_morphometrics", "sholl_counts", "FEATURES"]
 
@@ -73,6 +73,9 @@ def morphometrics(cell, *, sholl_step=10.0):
         If ``sholl_step`` is not positive and finite, or would make more than
         :data:`MAX_SHOLL_SPHERES` spheres.
     """
+    if not isinstance(cell, Cell):
+        raise ParameterError(f"cell must be a morphologies.Cell, got {type(cell).__name__}; load "
+                             "one with morphologies.load(path or bundled name).")
     step = to_positive(sholl_step, "um", "sholl_step")
     if np.ndim(step) != 0:
         raise ParameterError(f"argument 'sholl_step' must be one spacing, got an array of shape "

@@ -27,6 +27,14 @@ def _um(value, name):
     return to_positive(value, "um", name)
 
 
+def _angle(value, name):
+    """A finite angle in radians (a plain number or a dimensionless Quantity)."""
+    angle = to_plain(value, "1", name)
+    if np.ndim(angle) or not np.isfinite(angle):
+        raise ParameterError(f"argument {name!r} = {value!r} must be one finite angle in radians.")
+    return angle
+
+
 def _count(value, name, minimum):
     """An integer count >= ``minimum`` (integer-valued floats accepted), else ParameterError."""
     if (isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number))
@@ -150,6 +158,7 @@ def rall_tree(levels=3, *, children=2, trunk_length=100 * um, trunk_diameter=4 *
     radius = _um(soma_diameter, "soma_diameter") / 2
     level, end = _cylinder(radius * _planar(0), _planar(0), length, diam)
     tips = [(mutable.append_root_section(level, _section_type(neurite_type)), end, 0.0)]
+    spread = _angle(spread, "spread")
     offsets = (np.linspace(-spread / 2, spread / 2, children) if children > 1 else np.zeros(1))
     for depth in range(1, levels):
         diam, length = diam * ratio, length * np.sqrt(ratio)
@@ -183,6 +192,7 @@ def y_branch(*, parent_length=100 * um, parent_diameter=2 * um, child_lengths=(1
     -------
     Cell
     """
+    angle = _angle(angle, "angle")
     mutable = _new(soma_diameter)
     radius = _um(soma_diameter, "soma_diameter") / 2
     level, end = _cylinder(radius * _planar(0), _planar(0), _um(parent_length, "parent_length"),

@@ -315,3 +315,12 @@ def test_input_impedance_of_the_discretised_l5_cell(l5, rule, tol_dc, tol_100hz)
     # cable bounds at DC: above an isopotential cell of the whole area, below the soma alone
     area = (l5.soma.area + l5.sections.area.sum()) * 1e-12
     assert rm / area < dc < rm / (l5.soma.area * 1e-12)
+
+
+def test_a_file_name_where_a_cell_is_expected_says_how_to_load_it():
+    from morphologies import morphometrics
+    from morphologies.errors import ParameterError
+
+    for call in (lambda: discretise("L5pyr"), lambda: morphometrics("L5pyr")):
+        with pytest.raises(ParameterError, match="morphologies.load"):
+            call()

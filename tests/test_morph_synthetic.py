@@ -166,3 +166,35 @@ def test_brian2_simulation_gives_the_cable_input_resistance():
     finally:
         b2.prefs.codegen.target = previous
     assert r_sim == pytest.approx(r_in, rel=1e-4)
+
+
+def test_bad_arguments_are_unit_or_parameter_errors():
+    """The toolkit's categories: a wrong dimension or a non-number is a UnitError, a value
+    out of range a ParameterError, an unknown neurite type a KeyError; all ValueErrors but
+    the last, all MorphologyErrors."""
+    from brian2 import mV
+
+    from morphologies import ball_and_stick, rall_tree, soma_with_cylinders, y_branch
+    from morphologies.errors import MorphologyError, MorphologyKeyError, ParameterError, UnitError
+
+    cases = [
+        (lambda: ball_and_stick(length=5 * mV), UnitError, "'length'"),
+        (lambda: ball_and_stick(diameter="thin"), UnitError, "'diameter'"),
+        (lambda: ball_and_stick(length=-5), ParameterError, "'length' = -5 um must be"),
+        (lambda: ball_and_stick(soma_diameter=0), ParameterError, "'soma_diameter'"),
+        (lambda: soma_with_cylinders(-1), ParameterError, "'n' = -1 must be an integer >= 0"),
+        (lambda: soma_with_cylinders(2.5), ParameterError, "'n' = 2.5"),
+        (lambda: rall_tree(levels=0), ParameterError, "'levels'"),
+        (lambda: rall_tree(children=True), ParameterError, "'children'"),
+        (lambda: rall_tree(spread=1 * mV), UnitError, "'spread'"),
+        (lambda: y_branch(angle=np.nan), ParameterError, "'angle'"),
+        (lambda: ball_and_stick(neurite_type="soma"), ParameterError, "soma type"),
+        (lambda: ball_and_stick(neurite_type="dendrite"), MorphologyKeyError, "'dendrite'"),
+        (lambda: ball_and_stick(neurite_type=42), MorphologyKeyError, "code 42"),
+    ]
+    for call, category, words in cases:
+        with pytest.raises(category, match=words) as info:
+            call()
+        assert isinstance(info.value, MorphologyError)
+        assert isinstance(info.value, KeyError if category is MorphologyKeyError else ValueError)
+    assert len(soma_with_cylinders(3.0).section_types) == 3  # integer-valued floats are counts
