@@ -126,7 +126,7 @@ def _read_morphio(path, samples):
 
 #: Relative tolerance of the standard three-point soma: samples 2 and 3 at r (1 +/- tol) from
 #: sample 1, on opposite sides (|p2 + p3 - 2 p1| <= tol r), radii equal to tol.  Within it
-#: the soma area 2 pi r (|p2 - p1| + |p3 - p1|) is the sphere's 4 pi r**2 to 2 tol.
+#: the soma area 2 pi r (|p2 - p1| + |p3 - p1|) is the sphere's 4 pi r**2 to tol.
 THREE_POINT_TOLERANCE = 0.01
 
 
@@ -144,18 +144,15 @@ def _three_point_soma(morphology, path, samples):
     radii are replaced by the first sample's (NeuroMorpho's equivalent radius
     rs; NeuroM requires one radius), which the warning also says.
     """
+    # MorphIO's float32 values: 1e-7 relative, far below the tolerance
     points = np.asarray(morphology.soma.points, dtype=np.float64)
     radii = np.asarray(morphology.soma.diameters, dtype=np.float64) / 2
-    if samples is not None:  # the file's own values, not MorphIO's float32 copy
-        soma_rows = np.flatnonzero(samples.type == 1)
-        if len(soma_rows) == 3:
-            points, radii = samples.xyz[soma_rows], samples.radius[soma_rows]
     r = radii[0]
     tol = THREE_POINT_TOLERANCE
     lengths = np.linalg.norm(points[1:] - points[0], axis=1)
     same_radii = bool(np.all(np.abs(radii - r) <= tol * r))
-    standard_offsets = bool(np.all(np.abs(lengths - r) <= tol * r)
-                            and np.linalg.norm(points[1] + points[2] - 2 * points[0]) <= tol * r)
+    symmetric = bool(np.linalg.norm(points[1] + points[2] - 2 * points[0]) <= tol * r)
+    standard_offsets = bool(np.all(np.abs(lengths - r) <= tol * r)) and symmetric
     if same_radii and standard_offsets:
         return morphology, []
     what = ["three-point soma not in NeuroMorpho.Org's standard form (samples 2 and 3 at "
@@ -167,8 +164,7 @@ def _three_point_soma(morphology, path, samples):
         morphology = mutable.as_immutable()
     if not standard_offsets:
         what.append(f"samples 2 and 3 are {lengths[0]:g} and {lengths[1]:g} um from sample 1"
-                    + ("" if np.linalg.norm(points[1] + points[2] - 2 * points[0]) <= tol * r
-                       else ", not symmetric about it"))
+                    + ("" if symmetric else ", not symmetric about it"))
     area = 2 * np.pi * r * lengths.sum()
     text = (": ".join(what[:1]) + ": " + "; ".join(what[1:]) + ". Read as NeuroMorpho's soma: "
             f"two cylinders of the first sample's radius {r:g} um"
