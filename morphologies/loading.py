@@ -33,7 +33,7 @@ from .errors import (
 from .bundled import find_bundled, list_bundled
 from .swc import parse_morphio_message, read_swc_samples
 
-__all__ = ["load", "check", "CheckReport", "SUPPORTED_FORMATS"]
+__all__ = ["load", "check", "CheckReport", "SUPPORTED_FORMATS", "THREE_POINT_TOLERANCE"]
 
 SUPPORTED_FORMATS = (".swc", ".asc", ".h5")
 

@@ -14,7 +14,7 @@ from .errors import ParameterError
 from .units import to_positive
 from .cell import Cell, neurom_type, type_code, type_name
 
-__all__ = ["morphometrics", "format_morphometrics", "sholl_counts", "FEATURES"]
+__all__ = ["morphometrics", "format_morphometrics", "sholl_counts", "FEATURES", "MAX_SHOLL_SPHERES"]
 
 #: Scalar features of :func:`morphometrics`: name -> (NeuroM feature, reduction, unit).
 FEATURES = {
