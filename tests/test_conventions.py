@@ -140,6 +140,9 @@ def test_seeds_are_checked_alike():
     a = stimuli.homogeneous_poisson(5.0, 1000.0, 3, seed=2**32 - 1)
     b = stimuli.homogeneous_poisson(5.0, 1000.0, 3, seed=np.int64(2**32 - 1))
     np.testing.assert_array_equal(a.times, b.times)
+    c, d = (stimuli.homogeneous_poisson(5.0, 1000.0, 3, seed=np.random.SeedSequence(7))
+            for _ in range(2))
+    np.testing.assert_array_equal(c.times, d.times)
 
 
 # ------------------------------------------------------------------ layering
