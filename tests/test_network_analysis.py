@@ -273,3 +273,23 @@ def test_rate_covariation_is_removed_on_request():
     # -1/(m-1) = -0.00503: the rate-weighted residuals shift it by O(1/m^2); the bound
     # is 1e-3, well below the 0.3 of the raw correlation
     assert abs(noise.mean - (-1 / (m - 1))) < 1e-3
+
+
+def test_times_may_be_quantities_of_time():
+    """The unit policy: a time Quantity is converted to ms, another dimension is a UnitError."""
+    import brian2
+
+    from network.errors import UnitError
+
+    rng = np.random.default_rng(0)
+    data = _data(*_poisson(rng, 20.0, 50, 1000.0), 50, 1000.0)
+    assert analysis.mean_rate(data, "Exc", t_start=100 * brian2.ms, t_stop=0.5 * brian2.second) == \
+        analysis.mean_rate(data, "Exc", t_start=100.0, t_stop=500.0)
+    assert analysis.spike_count_correlation(data, "Exc", 5 * brian2.ms) == \
+        analysis.spike_count_correlation(data, "Exc", 5.0)
+    np.testing.assert_array_equal(analysis.smooth(np.arange(10.0), 0.1 * brian2.ms, 1 * brian2.ms),
+                                  analysis.smooth(np.arange(10.0), 0.1, 1.0))
+    with pytest.raises(UnitError, match="t_start.*dimension"):
+        analysis.mean_rate(data, "Exc", t_start=10 * brian2.mV)
+    with pytest.raises(UnitError, match="bin_ms"):
+        analysis.spike_count_correlation(data, "Exc", "5")
