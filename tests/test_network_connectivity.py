@@ -18,10 +18,14 @@ def test_fixed_indegree_is_exact_and_without_duplicates(autapses):
     assert len(np.unique(pairs)) == len(pairs)
     if not autapses:
         assert not np.any(i == j)
-    # presynaptic cells drawn uniformly: out-degrees ~ Binomial(N_post, K/N_pre) (5 sd)
+    # presynaptic cells drawn uniformly: the out-degree of a cell sums n_targets
+    # independent draws of probability q = K / n_candidates, variance n_targets q (1 - q);
+    # its sample standard deviation over N cells has a standard error sigma / sqrt(2 (N - 1))
     out = np.bincount(i, minlength=N)
-    assert abs(out.mean() - K) < 1e-9
-    assert abs(out.std() - np.sqrt(N * (K / N) * (1 - K / N))) < 5 * np.sqrt(K / (2 * N)) + 1
+    assert out.sum() == N * K
+    n_targets, q = (N, K / N) if autapses else (N - 1, K / (N - 1))
+    sigma = np.sqrt(n_targets * q * (1 - q))
+    assert abs(out.std(ddof=1) - sigma) < 5 * sigma / np.sqrt(2 * (N - 1))
 
 
 def test_fixed_indegree_small_blocks_and_seed():

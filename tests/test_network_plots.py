@@ -131,8 +131,15 @@ def test_activity_plots_structure_and_png(data, tmp_path):
     assert len(AX[0].get_lines()) == 1
     assert "Exc, Inh" in AX[0].get_lines()[0].get_label()
     path = tmp_path / "activity.png"
-    fig.savefig(path)
-    assert path.stat().st_size > 10_000
+    fig.savefig(path, dpi=100, bbox_inches=None)
+    image = plt.imread(path)
+    width, height = fig.get_size_inches() * 100
+    assert abs(image.shape[0] - height) <= 1 and abs(image.shape[1] - width) <= 1
+    # the raster's green and red dots are in the picture (not a blank figure)
+    rgb = image[..., :3]
+    for color in (plots.EXC_COLOR, plots.INH_COLOR):
+        target = np.array(matplotlib.colors.to_rgb(color))
+        assert np.count_nonzero(np.all(np.abs(rgb - target) < 0.02, axis=-1)) > 100
 
 
 def test_raster_subsamples_large_populations(data):
