@@ -169,8 +169,8 @@ def fixed_indegree_with_replacement(N_pre, N_post, p, seed, autapses=True):
     Returns
     -------
     i, j : ndarray of int64
-        Presynaptic and postsynaptic indices, sorted by ``j`` then ``i``; every ``j``
-        appears exactly ``K`` times.
+        Presynaptic and postsynaptic indices, sorted by ``j`` (the ``K`` partners of
+        a cell in the order drawn); every ``j`` appears exactly ``K`` times.
 
     Raises
     ------
@@ -195,7 +195,6 @@ def fixed_indegree_with_replacement(N_pre, N_post, p, seed, autapses=True):
     pre = rng.integers(0, n_cand, size=(N_post, K), dtype=np.int64)
     if not autapses:
         pre += pre >= np.arange(N_post, dtype=np.int64)[:, None]
-    pre.sort(axis=1)
     return pre.ravel(), np.repeat(np.arange(N_post, dtype=np.int64), K)
 
 
