@@ -282,6 +282,24 @@ def _classify(key, pops):
     return None
 
 
+def _describe(key, pops):
+    """What a grammar key holds, with its population(s) and unit, for messages."""
+    spec = _classify(key, pops) if not key.startswith("N_") else POP_KEYS["N"]
+    if spec is None:
+        return "a value"
+    unit, meaning = spec[0], spec[1]
+    head, _, rest = key.partition("_")
+    if key in GLOBAL_KEYS or key in CLASS_KEYS:
+        where = ""
+    elif head in PAIR_KEYS and "_" in rest:
+        where = f" of the projection {rest.replace('_', '->', 1)}"
+    elif head in POP_KEYS:
+        where = f" of population {rest!r}"
+    else:
+        where = f" of population {head!r}"
+    return f"the {meaning}{where}{_in(unit)}"
+
+
 def _grammar_keys(pops):
     """Every key the grammar defines for populations ``pops``."""
     keys = list(GLOBAL_KEYS) + list(CLASS_KEYS)
@@ -365,17 +383,17 @@ def _check_extra_key(Model, key, pops, grammar):
     alike = look_alike_keys(key, grammar)
     absent = [k for k in alike if k not in Model]
     if absent:
-        spec = _classify(absent[0], pops)
         raise ModelKeyError(
             f"Model key {key!r} looks like a misspelling of {' or '.join(map(repr, absent))} "
-            f"(the {spec[1]}{_in(spec[0])}), which the Model does not have: rename it. If "
+            f"({_describe(absent[0], pops)}), which the Model does not have: rename it. If "
             f"{key!r} is a parameter of your own, give it a name that is not one edit away "
             f"from a Model key, or start it with '_' (user annotations are never interpreted)."
         )
     if alike:
         _warn(f"Model key {key!r} looks like a misspelling of {' and '.join(map(repr, alike))}, "
               f"which the Model also has ({', '.join(f'{k} = {Model[k]!r}' for k in alike)}): "
-              f"{key!r} is kept with the data but not used; remove it if it is a leftover.")
+              f"{key!r} is kept with the data but not used; remove it if it is a leftover, rename it "
+              f"(or start it with '_') if it is a parameter of your own.")
         return
     if head in PAIR_KEYS or head in ("Tsyn", "Erev"):
         named = [p for p in rest.split("_") if p not in pops]
@@ -577,8 +595,8 @@ def get(Model, key, context=""):
         if spec is None:
             return float(arguments.to_plain(Model[key], "1", f"Model[{key!r}]", error=UnitError))
         return _plain_value(key, Model[key], spec[0], spec[1])
-    what = f"the {spec[1]}{_in(spec[0])}" if spec else "a value"
     pops = population_names(Model)
+    what = _describe(key, pops)
     unused = [k for k in Model if isinstance(k, str) and _classify(k, pops) is None]
     close = look_alike_keys(key, unused)
     hint = f" (the Model has {' and '.join(map(repr, close))}: a typo?)" if close else ""

@@ -36,6 +36,17 @@ def test_misspelling_of_an_absent_key_is_an_error(typo, meant):
         _build(M)
 
 
+def test_errors_name_key_population_and_unit():
+    with pytest.raises(ntwk.ModelKeyError, match=r"'Exc_Vthr' looks like a misspelling of 'Exc_Vthre' "
+                                                 r"\(the spike threshold of population 'Exc' in mV\)"):
+        model.validate_model(_model(Exc_Vthre=None, Exc_Vthr=-50.0))
+    with pytest.raises(ntwk.ModelKeyError, match=r"'Q_Exc_Ihn'.*\(the synaptic weight of the projection "
+                                                 r"Exc->Inh in nS\)"):
+        model.validate_model(_model(Q_Exc_Inh=None, Q_Exc_Ihn=1.0))
+    with pytest.raises(ntwk.ModelKeyError, match=r"Missing Model key 'N_Inh'.*number of neurons of population 'Inh'"):
+        model.get(_model(N_Inh=None), "N_Inh")
+
+
 @pytest.mark.parametrize("typo, meant", [
     ("Exc_Vthr", "Exc_Vthre"), ("Q_Exc_Ihn", "Q_Exc_Inh"), ("tstp", "tstop"), ("Inh_tau_w", "Inh_tauw"),
     ("DT", "dt"), ("Exc_delta_v", "Exc_deltaV"),
@@ -101,7 +112,7 @@ def test_look_alike_keys(key, candidates, expected):
     assert model.look_alike_keys(key, candidates) == expected
 
 def test_missing_key_names_key_population_and_unit():
-    with pytest.raises(ntwk.ModelKeyError, match=r"'Inh_tauw' for population 'Inh'.*adaptation time constant in ms"):
+    with pytest.raises(ntwk.ModelKeyError, match=r"'Inh_tauw' for population 'Inh'.*adaptation time constant of population 'Inh' in ms"):
         _build(_model(Inh_tauw=None))
     with pytest.raises(ntwk.ModelKeyError, match="'Ei'.*'Inh'"):
         _build(_model(Ei=None))
