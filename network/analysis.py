@@ -5,6 +5,11 @@ Every function takes the data dict described in ``docs/recording_and_plots.md``
 vectorised over neurons and spikes.  Time windows are half-open, ``[t_start,
 t_stop)``, and default to the whole simulation ``[0, tstop)``.
 
+Times (windows, bins, widths) are plain numbers in ms or brian2 time Quantities
+(converted; another dimension raises :class:`~network.errors.UnitError`).
+:func:`require_key`, :func:`check_population`, :func:`time_step` and
+:func:`duration` are the data-dict accessors shared with :mod:`network.plots`.
+
 Errors: an unknown population raises :class:`~network.errors.ModelKeyError`, a
 bad argument (window outside the simulation, ``bin_ms <= 0``, ...) raises
 :class:`~network.errors.ModelValueError`, and a quantity that was not recorded

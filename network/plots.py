@@ -14,6 +14,18 @@ Panels whose data are absent are left out.  Each panel is also available alone
 :func:`pop_act_plot`); :func:`connectivity_matrix_plot` draws an adjacency
 matrix.  Colours: excitatory green, inhibitory red, afferent grey, other
 populations from a colour cycle (:func:`population_colors`).
+
+The original project's figures exist under their names and with their options:
+:func:`raster_and_Vm` (shifted Vm traces above a raster, with an optional smoothed
+rate panel, ``smooth_population_activity=``; ``raster_and_Vm_plot`` is the name its
+demos call), :func:`pretty` (the same with a filled rate panel per population),
+:func:`raster_subplot` and :func:`shifted_Vms_subplot` (their positional
+signatures, drawing on a given axes) and :func:`shifted_Vms`.
+:func:`activity_plots` also takes the original keywords (``POP_KEYS``,
+``COLORS``, ``smooth_population_activity``, ``pop_act_args``, ``raster_args``,
+``Vm_args``, ``axes_extents``).  Every function takes the data dict: a file name
+is refused with the call that loads it (``ntwk.recording.load_dict_from_hdf5``).
+Times (``tzoom``) are in ms or brian2 time Quantities.
 """
 
 import functools
@@ -523,6 +535,8 @@ def pop_act_plot(data, pops=None, tzoom=None, smooth_ms=None, ax=None, colors=No
         One line per population, labelled with its name.
     """
     step = _step(subsampling)
+    if smooth_ms is not None:
+        smooth_ms = float(arguments.to_plain(smooth_ms, "ms", "smooth_ms", error=UnitError))
     if pops is None:
         pops = [p for p in population_names(data) if f"POP_ACT_{p}" in data]
         if not pops:
@@ -551,7 +565,14 @@ def pop_act_plot(data, pops=None, tzoom=None, smooth_ms=None, ax=None, colors=No
     return ax
 
 
-_DEFAULT = object()  # "argument not given", where None has a meaning
+class _Default(float):
+    """The default smoothing (5 ms), distinguishable from a value the caller passed."""
+
+    def __repr__(self):
+        return "5.0"
+
+
+_DEFAULT = _Default(5.0)
 
 
 def _check_data(data, function):
@@ -671,6 +692,8 @@ def activity_plots(data, pop_key=None, tzoom=None, smooth_ms=_DEFAULT, Vm_traces
                                                   ("smooth_population_activity", smooth_population_activity),
                                                   ("pop_act_args['smoothing']", rate_opts.get("smoothing", _DEFAULT)))
                   if value is not _DEFAULT and not (name == "smooth_population_activity" and value is None)}
+    smoothings = {name: None if value is None else float(arguments.to_plain(value, "ms", name, error=UnitError))
+                  for name, value in smoothings.items()}
     if len(smoothings) > 1:
         raise ParameterError(f"the population-rate smoothing is given {len(smoothings)} times "
                              f"({', '.join(smoothings)}); give it once (standard deviation in ms).")

@@ -461,3 +461,14 @@ def test_raster_and_Vm_and_pretty_layouts(data, tmp_path):
         plots.pretty(data, Vm_args=dict(clip_spikes=True))
     with pytest.raises(ParameterError, match=r"unknown option\(s\) \['Vpeak'\]"):
         plots.raster_and_Vm(data, Vm_args=dict(Vpeak=10))
+
+
+def test_plot_times_may_be_quantities(data):
+    import brian2 as b2
+
+    from network.errors import UnitError
+
+    ax = plots.pop_act_plot(data, "Exc", tzoom=(0.1 * b2.second, 200 * b2.ms), smooth_ms=5 * b2.ms)
+    assert ax.get_xlim() == (100.0, 200.0) and "5 ms" in ax.get_ylabel()
+    with pytest.raises(UnitError, match="tzoom"):
+        plots.raster_plot(data, tzoom=(0 * b2.mV, 10 * b2.mV))
