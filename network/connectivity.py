@@ -19,8 +19,8 @@ Two fixed in-degree rules exist:
   and a weight ``Q`` is the weight of the pair), and ``round`` gives the in-degree
   nearest to ``p N`` where ``int`` truncates (``int(0.29 * 100) = 28``).  For
   ``K << N_pre`` the two laws are close: a cell has on average
-  ``K (K - 1) / (2 N_pre)`` repeated partners under the original rule (1 for
-  ``K = 200, N = 4000`` per 200 inputs).
+  ``K (K - 1) / (2 N_pre)`` repeated draws under the original rule (about 5 of
+  the 200 inputs for ``K = 200, N_pre = 4000``, the RS-FS network).
 """
 
 from __future__ import annotations
