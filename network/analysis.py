@@ -18,7 +18,6 @@ or the missing key.
 """
 
 from collections import namedtuple
-import numbers
 
 import numpy as np
 from scipy.ndimage import gaussian_filter1d
@@ -298,8 +297,7 @@ def isi_cv(data, pop, t_start=None, t_stop=None, min_spikes=3):
         CV per neuron (1 for a Poisson train, 0 for a regular one), NaN when
         undefined.  ``np.nanmean`` gives the population CV.
     """
-    if not isinstance(min_spikes, numbers.Integral) or min_spikes < 3:
-        raise ModelValueError(f"min_spikes={min_spikes!r} must be an integer >= 3 (two intervals)")
+    min_spikes = arguments.check_count(min_spikes, "min_spikes", minimum=3, error=ModelValueError)
     t, i = spikes_in_window(data, pop, t_start, t_stop)
     n = _population_size(data, pop)
     _indices_within(i, n, f"iRASTER_{pop}")
@@ -318,7 +316,7 @@ def isi_cv(data, pop, t_start=None, t_stop=None, min_spikes=3):
     return cv
 
 
-def spike_count_correlation(data, pop, bin_ms, t_start=None, t_stop=None, n_neurons=None, seed=None,
+def spike_count_correlation(data, pop, bin_ms, t_start=None, t_stop=None, n_neurons=None, seed=1,
                             remove_rate_covariation=False):
     """Mean pairwise Pearson correlation of spike counts in time bins.
 
@@ -339,8 +337,8 @@ def spike_count_correlation(data, pop, bin_ms, t_start=None, t_stop=None, n_neur
         If given, use a random subset of at most this many spiking neurons (the
         count matrix is n_neurons x n_bins and the correlation matrix
         n_neurons x n_neurons: subsample large populations).
-    seed : int or None, optional
-        Seed of the subsampling.
+    seed : int, optional
+        Seed of the subsampling (integer >= 0; the same seed picks the same neurons).
     remove_rate_covariation : bool, optional
         A rate that changes in time (a stimulus) makes counts covary even between
         independent neurons.  If True, each neuron's count in each bin is compared
@@ -362,8 +360,9 @@ def spike_count_correlation(data, pop, bin_ms, t_start=None, t_stop=None, n_neur
         raise ModelValueError(
             f"bin_ms={bin_ms} ms leaves fewer than 2 bins in the window [{t0}, {t1}] ms"
         )
-    if n_neurons is not None and (not isinstance(n_neurons, numbers.Integral) or n_neurons < 2):
-        raise ModelValueError(f"n_neurons={n_neurons!r} must be an integer >= 2 or None")
+    if n_neurons is not None:
+        n_neurons = arguments.check_count(n_neurons, "n_neurons", minimum=2, error=ModelValueError)
+    seed = arguments.check_seed(seed, "seed", error=ModelValueError)
     t, i = spikes_in_window(data, pop, t0, min(t1, t0 + n_bins * bin_ms))
     n = _population_size(data, pop)
     _indices_within(i, n, f"iRASTER_{pop}")
@@ -570,9 +569,8 @@ def binned_connectivity(i, j, N_pre, N_post, max_bins=500):
         probability of the block (without binning: the adjacency matrix, entries
         > 1 for multiple synapses).  Neuron ``k`` falls in block ``k * bins // N``.
     """
-    for name, value in (("N_pre", N_pre), ("N_post", N_post), ("max_bins", max_bins)):
-        if not isinstance(value, numbers.Integral) or value < 1:
-            raise ModelValueError(f"{name}={value!r} must be a positive integer")
+    N_pre, N_post, max_bins = (arguments.check_count(value, name, minimum=1, error=ModelValueError)
+                               for name, value in (("N_pre", N_pre), ("N_post", N_post), ("max_bins", max_bins)))
     i = np.asarray(i, dtype=np.int64).ravel()
     j = np.asarray(j, dtype=np.int64).ravel()
     if i.shape != j.shape:

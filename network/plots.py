@@ -30,7 +30,6 @@ Times (``tzoom``) are in ms or brian2 time Quantities.
 
 import functools
 import itertools
-import numbers
 
 import matplotlib.colors as mcolors
 import matplotlib.pyplot as plt
@@ -372,8 +371,7 @@ def raster_plot(data, pops=None, tzoom=None, ax=None, max_neurons=2000, markersi
     """
     pops = _selected_pops(data, pops)
     step = _step(subsampling)
-    if not isinstance(max_neurons, numbers.Integral) or max_neurons < 1:
-        raise ModelValueError(f"max_neurons={max_neurons!r} must be a positive integer")
+    max_neurons = arguments.check_count(max_neurons, "max_neurons", minimum=1, error=ModelValueError)
     t0, t1 = _zoom(data, tzoom)
     ax = _new_axes(ax)
     colors = _color_map(data, colors, pops)
@@ -436,8 +434,7 @@ def vm_plot(data, pop, tzoom=None, n_traces=3, spike_peak=0.0, ax=None, color=No
     step = _step(subsampling)
     V = np.atleast_2d(np.asarray(require_key(data, f"VMS_{pop}", f"membrane potentials of {pop!r}")))
     if n_traces is not None:
-        if not isinstance(n_traces, numbers.Integral) or n_traces < 1:
-            raise ModelValueError(f"n_traces={n_traces!r} must be a positive integer or None")
+        n_traces = arguments.check_count(n_traces, "n_traces", minimum=1, error=ModelValueError)
         V = V[:n_traces]
     t0, t1 = _zoom(data, tzoom)
     t = time_array(data, V.shape[1])
