@@ -557,7 +557,7 @@ def pop_act_plot(data, pops=None, tzoom=None, smooth_ms=None, ax=None, colors=No
     ax.set_ylabel("rate (Hz)" if not smooth_ms else f"rate (Hz)\n$\\sigma$={smooth_ms:g} ms")
     ax.set_xlabel(_TIME_LABEL)
     if len(pops) > 1:
-        ax.legend(loc="upper right", ncols=len(pops), handlelength=1.2)
+        ax.legend(loc="best", ncols=len(pops), handlelength=1.2)
     _despine(ax)
     return ax
 
