@@ -70,8 +70,9 @@ interpreted*: the original project's dicts carry their user's own parameters
   (``Exc_Vthr`` without ``Exc_Vthre``, ``Q_Exc_Ihn`` without ``Q_Exc_Inh``) raises
   :class:`~network.errors.ModelKeyError`;
 - a key that looks like a misspelling of a grammar key that is **present**
-  (``RecExc_delta_v`` beside ``RecExc_deltaV``, ``DT`` beside ``dt``) is kept and
-  gets a :class:`ModelKeyWarning`;
+  (``RecExc_delta_v`` beside ``RecExc_deltaV``) is kept and gets a
+  :class:`ModelKeyWarning`, unless the two differ only by letter case (``DT``, the
+  original's plateau duration, beside ``dt``: taken as a deliberate name);
 - a grammar-shaped key naming an undeclared population (``Q_Thal_Exc`` without
   ``N_Thal``) and the original project's keys this toolkit does not read
   (``SpatialDecay_``, ``Delay_``, ``alpha_``, ``V0``) get a :class:`ModelKeyWarning`.
@@ -389,6 +390,7 @@ def _check_extra_key(Model, key, pops, grammar):
             f"{key!r} is a parameter of your own, give it a name that is not one edit away "
             f"from a Model key, or start it with '_' (user annotations are never interpreted)."
         )
+    alike = [k for k in alike if k.lower() != key.lower()]  # DT beside dt: a deliberate name
     if alike:
         _warn(f"Model key {key!r} looks like a misspelling of {' and '.join(map(repr, alike))}, "
               f"which the Model also has ({', '.join(f'{k} = {Model[k]!r}' for k in alike)}): "

@@ -28,7 +28,7 @@ def _build(M, pops=("Exc", "Inh")):
 
 @pytest.mark.parametrize("typo, meant", [
     ("Exc_Vthr", "Exc_Vthre"), ("Q_Exc_Ihn", "Q_Exc_Inh"), ("tstp", "tstop"), ("Inh_tau_w", "Inh_tauw"),
-    ("exc_Trefac", "Exc_Trefrac"),
+    ("exc_Trefac", "Exc_Trefrac"), ("DT", "dt"),
 ])
 def test_misspelling_of_an_absent_key_is_an_error(typo, meant):
     M = _model(**{meant: None, typo: RS_FS_MODEL[meant]})
@@ -49,7 +49,7 @@ def test_errors_name_key_population_and_unit():
 
 @pytest.mark.parametrize("typo, meant", [
     ("Exc_Vthr", "Exc_Vthre"), ("Q_Exc_Ihn", "Q_Exc_Inh"), ("tstp", "tstop"), ("Inh_tau_w", "Inh_tauw"),
-    ("DT", "dt"), ("Exc_delta_v", "Exc_deltaV"),
+    ("Exc_delta_v", "Exc_deltaV"),
 ])
 def test_misspelling_of_a_present_key_warns_and_is_kept(typo, meant):
     M = _model(**{typo: 1.0})
@@ -76,7 +76,8 @@ def _key_warnings(M):
 
 
 def test_user_parameters_are_kept_silently():
-    extra = {"Faff1": 4.0, "rise": 50.0, "F_AffExc": 10.0, "F_Exc": 1.0, "BG-SEED": 3, "REC_POPS": ["Exc", "Inh"],
+    """Any key outside the grammar; a key differing from a present one only by case too (DT, dt)."""
+    extra = {"Faff1": 4.0, "rise": 50.0, "F_AffExc": 10.0, "DT": 900.0, "TSTOP": 3.0, "F_Exc": 1.0, "BG-SEED": 3, "REC_POPS": ["Exc", "Inh"],
              "label": "control", "Vm_tzoom": [500, 700]}
     plain, caught = _key_warnings(_model(**extra))
     assert caught == []

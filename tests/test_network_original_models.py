@@ -69,8 +69,9 @@ def test_3pop_model_validates_silently_with_the_original_inference():
 def test_zerlaut_2019_validates_keeping_user_parameters_and_flagging_leftovers():
     M = _load("Zerlaut_et_al_2019")
     plain, caught = _key_warnings(M)
-    # the leftovers *_delta_v beside *_deltaV, and DT beside dt: kept, announced
-    assert caught == ["DT", "DsInh_delta_v", "RecExc_delta_v", "RecInh_delta_v"]
+    # the leftovers *_delta_v beside *_deltaV: kept, announced; DT (the plateau duration,
+    # beside the step dt) is a deliberate name: kept silently
+    assert caught == ["DsInh_delta_v", "RecExc_delta_v", "RecInh_delta_v"]
     for key in ("Faff1", "Faff2", "Faff3", "DT", "rise", "F_AffExc", "RecExc_delta_v"):
         assert plain[key] == M[key]
     assert model.population_names(M) == ["RecExc", "RecInh", "AffExc", "DsInh"]
