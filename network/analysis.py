@@ -5,6 +5,11 @@ Every function takes the data dict described in ``docs/recording_and_plots.md``
 vectorised over neurons and spikes.  Time windows are half-open, ``[t_start,
 t_stop)``, and default to the whole simulation ``[0, tstop)``.
 
+Times (windows, bins, widths) are plain numbers in ms or brian2 time Quantities
+(converted; another dimension raises :class:`~network.errors.UnitError`).
+:func:`require_key`, :func:`check_population`, :func:`time_step` and
+:func:`duration` are the data-dict accessors shared with :mod:`network.plots`.
+
 Errors: an unknown population raises :class:`~network.errors.ModelKeyError`, a
 bad argument (window outside the simulation, ``bin_ms <= 0``, ...) raises
 :class:`~network.errors.ModelValueError`, and a quantity that was not recorded
@@ -13,18 +18,23 @@ or the missing key.
 """
 
 from collections import namedtuple
-import numbers
 
 import numpy as np
 from scipy.ndimage import gaussian_filter1d
 
-from .errors import ModelKeyError, ModelValueError, RecordingError
+from stimuli import arguments
+
+from .errors import ModelKeyError, ModelValueError, RecordingError, UnitError
 
 __all__ = [
     "SpikeCountCorrelation",
     "VmStats",
     "SynapticCurrents",
     "population_names",
+    "check_population",
+    "require_key",
+    "time_step",
+    "duration",
     "time_array",
     "time_window",
     "spikes_in_window",
@@ -54,8 +64,17 @@ _RECORDING_PREFIXES = ("N_", "tRASTER_", "iRASTER_", "POP_ACT_", "VMS_")
 # ----------------------------------------------------------------------------
 # access to the data dict (shared with network.plots)
 # ----------------------------------------------------------------------------
-def _require(data, key, what):
-    """``data[key]`` or a RecordingError naming the missing key."""
+def require_key(data, key, what):
+    """``data[key]``, or a RecordingError naming the missing key and what it holds.
+
+    Parameters
+    ----------
+    data : dict
+    key : str
+        e.g. ``'VMS_Exc'``.
+    what : str
+        What the key holds, for the message (``"membrane potentials of 'Exc'"``).
+    """
     try:
         return data[key]
     except KeyError:
@@ -98,7 +117,8 @@ def population_names(data, afferent=False):
     return names
 
 
-def _check_pop(data, pop):
+def check_population(data, pop):
+    """Raise ModelKeyError unless ``pop`` is a recurrent or afferent population of ``data``."""
     known = population_names(data) + population_names(data, afferent=True)
     if pop not in known:
         raise ModelKeyError(
@@ -108,17 +128,19 @@ def _check_pop(data, pop):
 
 
 def _population_size(data, pop):
-    return int(_require(data, f"N_{pop}", f"size of population {pop!r}"))
+    return int(require_key(data, f"N_{pop}", f"size of population {pop!r}"))
 
 
-def _dt(data):
-    return float(_require(data, "dt", "integration time step in ms"))
+def time_step(data):
+    """The integration step ``data['dt']`` in ms (RecordingError if absent)."""
+    return float(require_key(data, "dt", "integration time step in ms"))
 
 
-def _tstop(data):
+def duration(data):
+    """The simulated duration in ms: ``data['tstop']``, else ``len(t_array) * dt``."""
     if "tstop" in data:
         return float(data["tstop"])
-    return len(_require(data, "t_array", "time grid in ms")) * _dt(data)
+    return len(require_key(data, "t_array", "time grid in ms")) * time_step(data)
 
 
 def time_array(data, n_t):
@@ -129,7 +151,7 @@ def time_array(data, n_t):
     t = data.get("t_array")
     if t is not None and len(t) == n_t:
         return np.asarray(t, dtype=np.float64)
-    return np.arange(n_t) * _dt(data)
+    return np.arange(n_t) * time_step(data)
 
 
 def time_window(data, t_start=None, t_stop=None):
@@ -150,15 +172,11 @@ def time_window(data, t_start=None, t_stop=None):
     ModelValueError
         If a bound is not finite, outside ``[0, tstop]``, or ``t_start >= t_stop``.
     """
-    tstop = _tstop(data)
+    tstop = duration(data)
     tolerance = 1e-9 * max(tstop, 1.0)
     bounds = []
     for name, value, default in (("t_start", t_start, 0.0), ("t_stop", t_stop, tstop)):
-        _plain_number(name, value)
-        try:
-            value = default if value is None else float(value)
-        except (TypeError, ValueError):
-            raise ModelValueError(f"{name}={value!r} must be a time in ms") from None
+        value = default if value is None else _time_ms(name, value)
         if not np.isfinite(value) or value < -tolerance or value > tstop + tolerance:
             raise ModelValueError(f"{name}={value} ms is outside the simulation [0, {tstop}] ms")
         bounds.append(value)
@@ -176,10 +194,10 @@ def spikes_in_window(data, pop, t_start=None, t_stop=None):
     t : ndarray of float64
     i : ndarray of int64
     """
-    _check_pop(data, pop)
+    check_population(data, pop)
     t0, t1 = time_window(data, t_start, t_stop)
-    t = np.asarray(_require(data, f"tRASTER_{pop}", f"spike times of {pop!r}"), dtype=np.float64)
-    i = np.asarray(_require(data, f"iRASTER_{pop}", f"spike indices of {pop!r}"), dtype=np.int64)
+    t = np.asarray(require_key(data, f"tRASTER_{pop}", f"spike times of {pop!r}"), dtype=np.float64)
+    i = np.asarray(require_key(data, f"iRASTER_{pop}", f"spike indices of {pop!r}"), dtype=np.int64)
     if t.shape != i.shape:
         raise RecordingError(
             f"'tRASTER_{pop}' and 'iRASTER_{pop}' have different shapes {t.shape} and {i.shape}"
@@ -188,23 +206,17 @@ def spikes_in_window(data, pop, t_start=None, t_stop=None):
     return t[mask], i[mask]
 
 
-def _plain_number(name, value):
-    """Refuse a brian2 Quantity: analysis takes plain numbers in ms (``float(10*ms)`` is 0.01)."""
-    if hasattr(value, "dim"):
-        raise ModelValueError(
-            f"{name}={value!r}: analysis functions take plain numbers in ms (the data dict's "
-            f"unit system); write e.g. {name}=100 for 100 ms."
-        )
-    return value
+def _time_ms(name, value):
+    """A scalar time in ms: a plain number in ms or a brian2 time Quantity (UnitError otherwise)."""
+    number = arguments.to_plain(value, "ms", name, error=UnitError)
+    if np.ndim(number):
+        raise ModelValueError(f"{name} must be one time in ms, got an array of shape {np.shape(number)}")
+    return float(number)
 
 
 def _positive(name, value, allow_zero=False):
-    """``float(value)``, or a ModelValueError naming the argument if not > 0 (>= 0)."""
-    _plain_number(name, value)
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        number = np.nan
+    """A duration in ms (number or Quantity), or a ModelValueError naming the argument if not > 0 (>= 0)."""
+    number = _time_ms(name, value)
     if not np.isfinite(number) or number < 0 or (number == 0 and not allow_zero):
         bound = ">= 0" if allow_zero else "> 0"
         raise ModelValueError(f"{name}={value!r} must be a finite number {bound} (ms)")
@@ -220,7 +232,7 @@ def _indices_within(i, n, key):
 
 def _recorded_matrix(data, key, what):
     """A recorded (n_rec, n_t) array and its time grid."""
-    values = np.asarray(_require(data, key, what), dtype=np.float64)
+    values = np.asarray(require_key(data, key, what), dtype=np.float64)
     values = np.atleast_2d(values)
     return values, time_array(data, values.shape[1])
 
@@ -285,8 +297,7 @@ def isi_cv(data, pop, t_start=None, t_stop=None, min_spikes=3):
         CV per neuron (1 for a Poisson train, 0 for a regular one), NaN when
         undefined.  ``np.nanmean`` gives the population CV.
     """
-    if not isinstance(min_spikes, numbers.Integral) or min_spikes < 3:
-        raise ModelValueError(f"min_spikes={min_spikes!r} must be an integer >= 3 (two intervals)")
+    min_spikes = arguments.check_count(min_spikes, "min_spikes", minimum=3, error=ModelValueError)
     t, i = spikes_in_window(data, pop, t_start, t_stop)
     n = _population_size(data, pop)
     _indices_within(i, n, f"iRASTER_{pop}")
@@ -305,7 +316,7 @@ def isi_cv(data, pop, t_start=None, t_stop=None, min_spikes=3):
     return cv
 
 
-def spike_count_correlation(data, pop, bin_ms, t_start=None, t_stop=None, n_neurons=None, seed=None,
+def spike_count_correlation(data, pop, bin_ms, t_start=None, t_stop=None, n_neurons=None, seed=1,
                             remove_rate_covariation=False):
     """Mean pairwise Pearson correlation of spike counts in time bins.
 
@@ -326,8 +337,8 @@ def spike_count_correlation(data, pop, bin_ms, t_start=None, t_stop=None, n_neur
         If given, use a random subset of at most this many spiking neurons (the
         count matrix is n_neurons x n_bins and the correlation matrix
         n_neurons x n_neurons: subsample large populations).
-    seed : int or None, optional
-        Seed of the subsampling.
+    seed : int, optional
+        Seed of the subsampling (integer >= 0; the same seed picks the same neurons).
     remove_rate_covariation : bool, optional
         A rate that changes in time (a stimulus) makes counts covary even between
         independent neurons.  If True, each neuron's count in each bin is compared
@@ -349,8 +360,9 @@ def spike_count_correlation(data, pop, bin_ms, t_start=None, t_stop=None, n_neur
         raise ModelValueError(
             f"bin_ms={bin_ms} ms leaves fewer than 2 bins in the window [{t0}, {t1}] ms"
         )
-    if n_neurons is not None and (not isinstance(n_neurons, numbers.Integral) or n_neurons < 2):
-        raise ModelValueError(f"n_neurons={n_neurons!r} must be an integer >= 2 or None")
+    if n_neurons is not None:
+        n_neurons = arguments.check_count(n_neurons, "n_neurons", minimum=2, error=ModelValueError)
+    seed = arguments.check_seed(seed, "seed", error=ModelValueError)
     t, i = spikes_in_window(data, pop, t0, min(t1, t0 + n_bins * bin_ms))
     n = _population_size(data, pop)
     _indices_within(i, n, f"iRASTER_{pop}")
@@ -412,7 +424,7 @@ def recorded_cell_spikes(data, pop, t_start=None, t_stop=None):
         Row of ``VMS_<pop>`` (position in ``VMS_<pop>_indices``) of each spike.
     """
     recorded = np.asarray(
-        _require(data, f"VMS_{pop}_indices", f"neuron indices of the recorded Vm of {pop!r}"),
+        require_key(data, f"VMS_{pop}_indices", f"neuron indices of the recorded Vm of {pop!r}"),
         dtype=np.int64,
     )
     t, i = spikes_in_window(data, pop, t_start, t_stop)
@@ -426,7 +438,7 @@ def recorded_cell_spikes(data, pop, t_start=None, t_stop=None):
 def _spike_mask(data, pop, t, shape, before, after):
     """Boolean (n_rec, n_t) mask of the samples within [t_s - before, t_s + after] of a spike."""
     n_rec, n_t = shape
-    n_indices = len(_require(data, f"VMS_{pop}_indices", f"neuron indices of the recorded Vm of {pop!r}"))
+    n_indices = len(require_key(data, f"VMS_{pop}_indices", f"neuron indices of the recorded Vm of {pop!r}"))
     if n_indices != n_rec:
         raise RecordingError(f"'VMS_{pop}_indices' has {n_indices} entries but 'VMS_{pop}' has {n_rec} rows")
     ts, rows = recorded_cell_spikes(data, pop)
@@ -461,7 +473,7 @@ def vm_stats(data, pop, t_start=None, t_stop=None, exclude_spikes_ms=None):
         ``(mean, std)`` in mV, arrays of shape (n_rec,) in the order of
         ``VMS_<pop>_indices`` (std with ``ddof=0``; NaN if no sample is left).
     """
-    _check_pop(data, pop)
+    check_population(data, pop)
     t0, t1 = time_window(data, t_start, t_stop)
     V, t = _recorded_matrix(data, f"VMS_{pop}", f"membrane potentials of {pop!r}")
     keep = np.broadcast_to((t >= t0) & (t < t1), V.shape)
@@ -494,7 +506,7 @@ def synaptic_currents(data, pop, t_start=None, t_stop=None, per_cell=False):
         ``(exc, inh, ratio)``: time-averaged currents in pA (with the recorded
         sign convention) and ``ratio = |inh| / |exc|`` (1 = balanced).
     """
-    _check_pop(data, pop)
+    check_population(data, pop)
     t0, t1 = time_window(data, t_start, t_stop)
     means = []
     for kind, what in (("e", "excitatory"), ("i", "inhibitory")):
@@ -557,9 +569,8 @@ def binned_connectivity(i, j, N_pre, N_post, max_bins=500):
         probability of the block (without binning: the adjacency matrix, entries
         > 1 for multiple synapses).  Neuron ``k`` falls in block ``k * bins // N``.
     """
-    for name, value in (("N_pre", N_pre), ("N_post", N_post), ("max_bins", max_bins)):
-        if not isinstance(value, numbers.Integral) or value < 1:
-            raise ModelValueError(f"{name}={value!r} must be a positive integer")
+    N_pre, N_post, max_bins = (arguments.check_count(value, name, minimum=1, error=ModelValueError)
+                               for name, value in (("N_pre", N_pre), ("N_post", N_post), ("max_bins", max_bins)))
     i = np.asarray(i, dtype=np.int64).ravel()
     j = np.asarray(j, dtype=np.int64).ravel()
     if i.shape != j.shape:

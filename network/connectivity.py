@@ -4,19 +4,37 @@ Every function returns ``(i, j)`` int64 arrays (presynaptic and postsynaptic
 indices, sorted by postsynaptic index), draws from ``numpy.random.default_rng(seed)``
 and gives the same result for the same seed.  None loops in Python over neurons:
 rows are processed in blocks whose size bounds the memory (``block_bytes``).
+
+Two fixed in-degree rules exist:
+
+- :func:`fixed_indegree_with_replacement` is **the original project's rule**
+  (``rule="original"`` of :func:`network.build.recurrent_connections`): each
+  postsynaptic cell draws ``int(p * N_pre)`` partners uniformly *with replacement*
+  (a pair may be connected twice) and, within one population, never itself.
+- :func:`fixed_indegree` draws ``round(p * N_pre)`` *distinct* partners (no
+  multiple synapses), autapses allowed unless ``autapses=False``.  It stays the
+  toolkit's default (``rule="fixed_indegree"``): it is what this toolkit has
+  always done (results and tests of existing scripts do not change), a pair has
+  at most one synapse (the connection probability of a pair is exactly ``K/N_pre``
+  and a weight ``Q`` is the weight of the pair), and ``round`` gives the in-degree
+  nearest to ``p N`` where ``int`` truncates (``int(0.29 * 100) = 28``).  For
+  ``K << N_pre`` the two laws are close: a cell has on average
+  ``K (K - 1) / (2 N_pre)`` repeated draws under the original rule (about 5 of
+  the 200 inputs for ``K = 200, N_pre = 4000``, the RS-FS network).
 """
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
-from .errors import ModelValueError
+from stimuli import arguments
+
+from .errors import ModelValueError, UnitError
 from .model import check_seed
 
 __all__ = [
     "fixed_indegree",
+    "fixed_indegree_with_replacement",
     "bernoulli",
     "from_matrix",
     "ring",
@@ -35,20 +53,20 @@ def _rng(seed):
 
 
 def _check_sizes(N_pre, N_post):
-    for name, n in (("N_pre", N_pre), ("N_post", N_post)):
-        if not _real(n) or int(n) != n or n < 0:
-            raise ModelValueError(f"{name} = {n!r} must be a non-negative integer.")
-    return int(N_pre), int(N_post)
-
-
-def _real(x):
-    return isinstance(x, numbers.Real) and not isinstance(x, (bool, np.bool_)) and np.isfinite(x)
+    return (arguments.check_count(N_pre, "N_pre", error=ModelValueError),
+            arguments.check_count(N_post, "N_post", error=ModelValueError))
 
 
 def _check_probability(p, name="p"):
-    if not _real(p) or not 0.0 <= float(p) <= 1.0:
-        raise ModelValueError(f"{name} = {p!r}: a probability must be in [0, 1].")
+    p = arguments.check_probability(p, name, error=ModelValueError)
+    if np.ndim(p):
+        raise ModelValueError(f"{name} must be one probability, got an array of shape {np.shape(p)}.")
     return float(p)
+
+
+def _check_autapses(autapses, N_pre, N_post):
+    if not autapses and N_pre != N_post:
+        raise ModelValueError("autapses=False requires N_pre == N_post (a recurrent projection).")
 
 
 def _top_k_per_row(keys, K):
@@ -96,8 +114,10 @@ def _indegree_sampler(N_pre, N_post, K, rng, autapses, weight_fn=None, block_byt
 def fixed_indegree(N_pre, N_post, p, seed, autapses=True):
     """Every postsynaptic cell receives exactly ``K = round(p * N_pre)`` inputs.
 
-    This is the rule of the original project: the in-degree is fixed, presynaptic
-    partners are drawn uniformly without replacement.
+    The toolkit's default rule (see the module docstring): the in-degree is fixed,
+    presynaptic partners are drawn uniformly *without* replacement (at most one
+    synapse per pair).  The original project's rule, with replacement and
+    ``int(p * N_pre)``, is :func:`fixed_indegree_with_replacement`.
 
     Parameters
     ----------
@@ -118,9 +138,64 @@ def fixed_indegree(N_pre, N_post, p, seed, autapses=True):
     N_pre, N_post = _check_sizes(N_pre, N_post)
     p = _check_probability(p)
     K = int(round(p * N_pre))
-    if not autapses and N_pre != N_post:
-        raise ModelValueError("autapses=False requires N_pre == N_post (a recurrent projection).")
+    _check_autapses(autapses, N_pre, N_post)
     return _indegree_sampler(N_pre, N_post, K, _rng(seed), autapses)
+
+
+def fixed_indegree_with_replacement(N_pre, N_post, p, seed, autapses=True):
+    """The original project's rule: ``K = int(p * N_pre)`` partners per cell, drawn with replacement.
+
+    Each postsynaptic cell draws its ``K`` presynaptic partners independently and
+    uniformly, as ``np.random.choice(candidates, K)`` (``replace=True``) does in the
+    original ``random_connections``: a partner may be drawn more than once (the
+    pair then has several synapses, whose weights add).  ``K`` is truncated as in the
+    original (``int``, not ``round``).  With ``autapses=False`` (the original, for a
+    population onto itself) the candidates of cell ``j`` are the ``N_pre - 1`` other
+    cells.  Same law as the original, not the same numbers: it draws from
+    ``numpy.random.default_rng(seed)``, vectorised (one draw of ``N_post * K``
+    integers), not from ``np.random.seed`` target by target.
+
+    Parameters
+    ----------
+    N_pre, N_post : int
+        Population sizes.
+    p : float
+        Connection probability in [0, 1].
+    seed : int, numpy.random.SeedSequence or numpy.random.Generator
+    autapses : bool
+        False for a population onto itself (``N_pre == N_post`` required), as
+        :func:`network.build.recurrent_connections` passes for ``rule="original"``.
+
+    Returns
+    -------
+    i, j : ndarray of int64
+        Presynaptic and postsynaptic indices, sorted by ``j`` (the ``K`` partners of
+        a cell in the order drawn); every ``j`` appears exactly ``K`` times.
+
+    Raises
+    ------
+    ModelValueError
+        A size that is not a non-negative integer, ``p`` outside [0, 1], ``K > 0``
+        with no candidate (a population of one cell without autapses), ``autapses=False``
+        with ``N_pre != N_post``.
+    """
+    N_pre, N_post = _check_sizes(N_pre, N_post)
+    p = _check_probability(p)
+    _check_autapses(autapses, N_pre, N_post)
+    K = int(p * N_pre)
+    n_cand = N_pre if autapses else N_pre - 1
+    if K == 0 or N_post == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    if n_cand < 1:
+        raise ModelValueError(
+            f"in-degree K = int(p * N_pre) = {K} but no presynaptic candidate is left "
+            f"(N_pre = {N_pre}, autapses excluded); lower p or allow autapses."
+        )
+    rng = _rng(seed)
+    pre = rng.integers(0, n_cand, size=(N_post, K), dtype=np.int64)
+    if not autapses:
+        pre += pre >= np.arange(N_post, dtype=np.int64)[:, None]
+    return pre.ravel(), np.repeat(np.arange(N_post, dtype=np.int64), K)
 
 
 def bernoulli(N_pre, N_post, p, seed, autapses=True):
@@ -135,8 +210,7 @@ def bernoulli(N_pre, N_post, p, seed, autapses=True):
     N_pre, N_post = _check_sizes(N_pre, N_post)
     p = _check_probability(p)
     rng = _rng(seed)
-    if not autapses and N_pre != N_post:
-        raise ModelValueError("autapses=False requires N_pre == N_post (a recurrent projection).")
+    _check_autapses(autapses, N_pre, N_post)
     n_cols = N_pre if autapses else N_pre - 1
     n_pairs = N_post * max(n_cols, 0)
     n = rng.binomial(n_pairs, p) if n_pairs else 0
@@ -227,11 +301,11 @@ def ring(N_pre, N_post, p, sigma, seed, autapses=True):
     """
     N_pre, N_post = _check_sizes(N_pre, N_post)
     p = _check_probability(p)
-    if not _real(sigma) or not sigma > 0:
+    sigma = arguments.to_plain(sigma, "1", "sigma", error=UnitError)
+    if np.ndim(sigma) or not np.isfinite(sigma) or not sigma > 0:
         raise ModelValueError(f"sigma = {sigma!r}: the ring's spatial scale must be > 0 (fraction of the circumference).")
     K = int(round(p * N_pre))
-    if not autapses and N_pre != N_post:
-        raise ModelValueError("autapses=False requires N_pre == N_post (a recurrent projection).")
+    _check_autapses(autapses, N_pre, N_post)
 
     def weight(rows, cols):
         return np.exp(-ring_distance(N_pre, N_post, cols, rows) ** 2 / (2.0 * sigma**2))

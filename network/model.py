@@ -1,7 +1,9 @@
-"""The Model dictionary: its grammar, units and validation.
+"""The Model dictionary: its grammar, units, key policy and validation.
 
 A Model is a plain ``dict`` in the original project's unit system (ms, mV, pF, nS,
-pA, Hz).  Keys follow a small grammar:
+pA, Hz).  Values are plain numbers in these units, or brian2 Quantities of the
+right dimension (converted to them by :func:`plain_model`; a Quantity of another
+dimension raises :class:`~network.errors.UnitError`).  Keys follow a small grammar:
 
 ==========================  ======  ==================================================
 key                         unit    meaning
@@ -20,7 +22,7 @@ key                         unit    meaning
 ``<pop>_Vspike``            mV      optional spike-detection level (default
                                     ``Vthre + 5*deltaV``, i.e. ``Vthre`` for a LIF)
 ``<pop>_Iinj``              pA      optional constant injected current
-``<pop>_Ioscill_amp``       pA      optional sinusoidal current amplitude
+``<pop>_Ioscill_amp``       pA      optional oscillatory current amplitude
 ``<pop>_Ioscill_freq``      Hz      its frequency (required with the amplitude)
 ``<pop>_Vclamp``            mV      optional: clamp the whole population at this
                                     potential (no spikes; the holding current is
@@ -31,45 +33,106 @@ key                         unit    meaning
 ``delay_<pre>_<post>``      ms      optional homogeneous transmission delay
 ``Tsyn_<pre>``              ms      decay time of the conductance of ``<pre>``
 ``Erev_<pre>``              mV      reversal potential of the conductance of ``<pre>``
-``Tse``, ``Tsi``            ms      decay time of excitatory / inhibitory synapses
-``Ee``, ``Ei``              mV      reversal of excitatory / inhibitory synapses
+``Tsyn_Exc``, ``Erev_Exc``  ms, mV  the same for every ``<pre>`` whose name contains
+                                    ``Exc`` (the original project's rule)
+``Tsyn_Inh``, ``Erev_Inh``  ms, mV  likewise for names containing ``Inh``
+``Tse``, ``Tsi``            ms      the README's excitatory / inhibitory decay times
+``Ee``, ``Ei``              mV      the README's excitatory / inhibitory reversals
 ``dt``, ``tstop``           ms      integration step and duration
 ``SEED``                    1       seed of the network's random numbers (integer >= 0)
 ==========================  ======  ==================================================
 
-``Tse``/``Ee`` apply to presynaptic populations whose name contains ``Exc``
-(``Exc``, ``AffExc``...), ``Tsi``/``Ei`` to names containing ``Inh``; the
-per-population keys ``Tsyn_<pre>``/``Erev_<pre>`` take precedence and are required
-for any other name.  Population names may not contain ``_``.  Keys starting with
-``_`` are user annotations: stored with the data, never interpreted.  Every other
-key is an error, with the closest valid key suggested.
+Synaptic decay and reversal of a presynaptic population ``<pre>``
+(:func:`synaptic_keys`), first match wins:
+
+1. ``Tsyn_<pre>`` / ``Erev_<pre>`` (exact name);
+2. if the name contains ``Exc``: ``Tsyn_Exc`` / ``Erev_Exc`` (the original
+   project's keys), else ``Tse`` / ``Ee`` (the README's keys);
+3. else if the name contains ``Inh``: ``Tsyn_Inh`` / ``Erev_Inh``, else ``Tsi`` / ``Ei``.
+
+``Exc`` is tested before ``Inh``, as in the original project.  Decay and reversal
+are looked up independently (``Tsyn_AffExc`` with ``Erev_Exc`` is fine).  A name
+containing neither needs its own ``Tsyn_<pre>``/``Erev_<pre>`` (the original fell
+back to the excitatory values with a printed note; this toolkit raises).  When
+both an original and a README key could apply and their values differ
+(``Tsyn_Exc = 5`` and ``Tse = 10``), the original key is used and a
+:class:`ModelKeyWarning` says so.
+
+Key policy.  Population names may not contain ``_``.  Every key of the grammar
+is checked (value, unit, range).  Any other key is *kept with the data and never
+interpreted*: the original project's dicts carry their user's own parameters
+(``Faff1``, ``DT``, ``rise``, ``F_AffExc``) and leftovers.  Typos are still caught:
+
+- a required key that is missing raises :class:`~network.errors.ModelKeyError`
+  naming the key, the population and the unit (with the look-alike key of the
+  Model, if any);
+- a key that looks like a misspelling of a grammar key that is **absent**
+  (``Exc_Vthr`` without ``Exc_Vthre``, ``Q_Exc_Ihn`` without ``Q_Exc_Inh``) raises
+  :class:`~network.errors.ModelKeyError`;
+- a key that looks like a misspelling of a grammar key that is **present**
+  (``RecExc_delta_v`` beside ``RecExc_deltaV``) is kept and gets a
+  :class:`ModelKeyWarning`, unless the two differ only by letter case (``DT``, the
+  original's plateau duration, beside ``dt``: taken as a deliberate name);
+- a grammar-shaped key naming an undeclared population (``Q_Thal_Exc`` without
+  ``N_Thal``) and the original project's keys this toolkit does not read
+  (``SpatialDecay_``, ``Delay_``, ``alpha_``, ``V0``) get a :class:`ModelKeyWarning`.
+
+"Looks like a misspelling" (:func:`look_alike_keys`): equal once case, ``_`` and
+``-`` are ignored (``Inh_tau_w``, ``DT``), or the same ``_``-separated parts but one,
+which differs by one edit (two for parts of 6 characters or more; insertion,
+deletion, substitution or transposition) and has at least 3 characters (so that
+``F_AffExc`` is not a misspelling of ``N_AffExc``).  Keys starting with ``_`` are
+user annotations: never interpreted, never checked.  Silence the warnings with
+``warnings.filterwarnings('ignore', category=network.model.ModelKeyWarning)``.
 """
 
 from __future__ import annotations
 
-import difflib
+import json
 import math
 import numbers
+import os
+import sys
+import warnings
 import zlib
 
 import numpy as np
 
-from .errors import ModelKeyError, ModelValueError
+from stimuli import arguments
+
+from .errors import ModelKeyError, ModelValueError, NetworkError, UnitError
 
 __all__ = [
     "CELL_PARAMETERS",
     "OPTIONAL_CELL_PARAMETERS",
+    "ModelKeyWarning",
+    "ModelFileError",
     "validate_model",
+    "plain_model",
+    "load_json",
     "population_names",
+    "look_alike_keys",
     "get",
     "cell_parameters",
+    "synaptic_keys",
     "synaptic_parameters",
+    "projection_parameters",
     "n_steps",
     "check_euler_step",
     "check_seed",
     "seed_sequence",
     "plain_array",
 ]
+
+
+class ModelKeyWarning(UserWarning):
+    """A Model key that is kept but looks like a mistake (a misspelling of a present key,
+    an undeclared population, an original-project key this toolkit does not read)."""
+
+
+class ModelFileError(NetworkError, ValueError):
+    """A Model parameter file (JSON) that cannot be parsed; the message names file and line."""
+
 
 # name -> (unit, meaning, constraint)
 CELL_PARAMETERS = {
@@ -100,6 +163,13 @@ GLOBAL_KEYS = {
     "Ee": ("mV", "excitatory reversal potential", "finite"),
     "Ei": ("mV", "inhibitory reversal potential", "finite"),
 }
+#: The original project's keys for every population whose name contains Exc / Inh.
+CLASS_KEYS = {
+    "Tsyn_Exc": ("ms", "synaptic decay time of populations named *Exc*", "positive"),
+    "Tsyn_Inh": ("ms", "synaptic decay time of populations named *Inh*", "positive"),
+    "Erev_Exc": ("mV", "synaptic reversal potential of populations named *Exc*", "finite"),
+    "Erev_Inh": ("mV", "synaptic reversal potential of populations named *Inh*", "finite"),
+}
 PAIR_KEYS = {
     "Q": ("nS", "synaptic weight", "nonnegative"),
     "p": ("1", "connection probability", "probability"),
@@ -111,6 +181,15 @@ POP_KEYS = {
     "Tsyn": ("ms", "synaptic decay time", "positive"),
     "Erev": ("mV", "synaptic reversal potential", "finite"),
 }
+#: Keys of the original project that this toolkit does not read, and what to use.
+ORIGINAL_UNREAD = {
+    "SpatialDecay": "ring geometry: use network.build.ring_connections(NTWK, pre, post, sigma, ...)",
+    "Delay": "delays per index unit of the ring: use ring_connections(..., delay_min=, delay_max=)",
+    "alpha": "conductance/current mixtures are not implemented: every synapse is conductance-based",
+    "V0": "conductance/current mixtures are not implemented: every synapse is conductance-based",
+}
+
+# --------------------------------------------------------------------------- helpers
 
 
 def _in(unit):
@@ -118,37 +197,53 @@ def _in(unit):
     return "" if unit == "1" else f" in {unit}"
 
 
-def _check_value(key, value, unit, meaning, constraint):
-    """Raise ModelValueError if ``value`` does not satisfy ``constraint``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        if hasattr(value, "dim"):  # a brian2 Quantity
-            raise ModelValueError(
-                f"Model[{key!r}] = {value!r}: the Model dict takes plain numbers in the "
-                f"seed's unit system; give the {meaning} as a number{_in(unit)}."
-            )
-        raise ModelValueError(
-            f"Model[{key!r}] = {value!r} is not a number; expected the {meaning}{_in(unit)}."
+def _is_quantity(value):
+    units = sys.modules.get("brian2.units.fundamentalunits")
+    if units is None:
+        return False
+    if isinstance(value, units.Quantity):
+        return True
+    return (isinstance(value, (list, tuple)) and len(value) > 0
+            and isinstance(value[0], units.Quantity))
+
+
+def _plain_value(key, value, unit, meaning):
+    """``value`` as a float in ``unit`` (Quantities converted), or UnitError."""
+    if isinstance(value, (bool, np.bool_)) or (
+            not _is_quantity(value) and not isinstance(value, (numbers.Real, np.ndarray))):
+        raise UnitError(
+            f"Model[{key!r}] = {value!r} is not a number; expected the {meaning}{_in(unit)} "
+            f"(a plain number, or a brian2 Quantity of that dimension)."
         )
-    v = float(value)
+    plain = arguments.to_plain(value, unit, f"Model[{key!r}]", error=UnitError)
+    if np.ndim(plain) != 0:
+        raise ModelValueError(
+            f"Model[{key!r}] has shape {np.shape(plain)}: the {meaning} is one number{_in(unit)}."
+        )
+    return float(plain)
+
+
+def _check_value(key, value, unit, meaning, constraint):
+    """Return the plain value of a grammar key, or raise if it is out of range."""
+    v = _plain_value(key, value, unit, meaning)
     ok = math.isfinite(v)
     if constraint == "positive":
-        ok = ok and v > 0
-        need = "> 0"
+        ok, need = ok and v > 0, "> 0"
     elif constraint == "nonnegative":
-        ok = ok and v >= 0
-        need = ">= 0"
+        ok, need = ok and v >= 0, ">= 0"
     elif constraint == "probability":
-        ok = ok and 0.0 <= v <= 1.0
-        need = "in [0, 1]"
+        ok, need = ok and 0.0 <= v <= 1.0, "in [0, 1]"
     elif constraint == "count":
-        ok = ok and v == int(v) and v >= 0
-        need = "a non-negative integer"
+        ok, need = ok and v == int(v) and v >= 0, "a non-negative integer"
     else:
         need = "finite"
     if not ok:
         raise ModelValueError(
             f"Model[{key!r}] = {value!r}: the {meaning}{_in(unit)} must be {need}."
         )
+    if constraint == "count":
+        return int(v)
+    return v
 
 
 def population_names(Model):
@@ -168,9 +263,11 @@ def population_names(Model):
 
 
 def _classify(key, pops):
-    """Return (unit, meaning, constraint) for a valid key, or None if unknown."""
+    """Return (unit, meaning, constraint) for a grammar key, or None."""
     if key in GLOBAL_KEYS:
         return GLOBAL_KEYS[key]
+    if key in CLASS_KEYS:
+        return CLASS_KEYS[key]
     head, _, rest = key.partition("_")
     if head in POP_KEYS and rest in pops:
         return POP_KEYS[head]
@@ -186,22 +283,134 @@ def _classify(key, pops):
     return None
 
 
-def _all_valid_keys(pops):
-    keys = list(GLOBAL_KEYS)
+def _describe(key, pops):
+    """What a grammar key holds, with its population(s) and unit, for messages."""
+    spec = _classify(key, pops) if not key.startswith("N_") else POP_KEYS["N"]
+    if spec is None:
+        return "a value"
+    unit, meaning = spec[0], spec[1]
+    head, _, rest = key.partition("_")
+    if key in GLOBAL_KEYS or key in CLASS_KEYS:
+        where = ""
+    elif head in PAIR_KEYS and "_" in rest:
+        where = f" of the projection {rest.replace('_', '->', 1)}"
+    elif head in POP_KEYS:
+        where = f" of population {rest!r}"
+    else:
+        where = f" of population {head!r}"
+    return f"the {meaning}{where}{_in(unit)}"
+
+
+def _grammar_keys(pops):
+    """Every key the grammar defines for populations ``pops``."""
+    keys = list(GLOBAL_KEYS) + list(CLASS_KEYS)
     for p in pops:
         keys += [f"{h}_{p}" for h in POP_KEYS]
         keys += [f"{p}_{c}" for c in list(CELL_PARAMETERS) + list(OPTIONAL_CELL_PARAMETERS)]
         keys += [f"{h}_{p}_{q}" for h in PAIR_KEYS for q in pops]
-    return keys
+    return list(dict.fromkeys(keys))
+
+
+def _edit_distance(a, b):
+    """Optimal-string-alignment distance (insertions, deletions, substitutions, transpositions)."""
+    d = np.arange(len(b) + 1)
+    previous = None
+    for i in range(1, len(a) + 1):
+        row = np.empty_like(d)
+        row[0] = i
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            row[j] = min(d[j] + 1, row[j - 1] + 1, d[j - 1] + cost)
+            if previous is not None and i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                row[j] = min(row[j], previous[j - 2] + 1)
+        previous, d = d, row
+    return int(d[-1])
+
+
+def _normalised(key):
+    return key.lower().replace("_", "").replace("-", "")
+
+
+def look_alike_keys(key, candidates):
+    """Keys of ``candidates`` that ``key`` looks like a misspelling of.
+
+    Parameters
+    ----------
+    key : str
+    candidates : iterable of str
+
+    Returns
+    -------
+    list of str
+        Candidates equal to ``key`` once case, ``_`` and ``-`` are ignored, or
+        with the same ``_``-separated parts but one, that one differing by a single
+        edit (two edits for parts of 6 characters or more) and at least 3
+        characters long in both keys (parts are compared ignoring case).
+    """
+    parts = key.split("_")
+    norm = _normalised(key)
+    out = []
+    for cand in candidates:
+        if cand == key:
+            continue
+        if _normalised(cand) == norm:
+            out.append(cand)
+            continue
+        cparts = cand.split("_")
+        if len(cparts) != len(parts):
+            continue
+        differ = [(a, b) for a, b in zip(parts, cparts) if a.lower() != b.lower()]
+        if len(differ) != 1:
+            continue
+        a, b = differ[0]
+        if min(len(a), len(b)) < 3 or abs(len(a) - len(b)) > 2:
+            continue
+        if _edit_distance(a, b) <= (1 if max(len(a), len(b)) < 6 else 2):
+            out.append(cand)
+    return out
+
+
+def _warn(message):
+    warnings.warn(message, ModelKeyWarning, stacklevel=4)
+
+
+def _check_extra_key(Model, key, pops, grammar):
+    """Apply the key policy to a key outside the grammar (see the module docstring)."""
+    head, _, rest = key.partition("_")
+    if head in ORIGINAL_UNREAD or key in ORIGINAL_UNREAD:
+        _warn(f"Model key {key!r} is an original-project key that this toolkit does not read "
+              f"({ORIGINAL_UNREAD.get(head, ORIGINAL_UNREAD.get(key))}); it is kept with the data only.")
+        return
+    alike = look_alike_keys(key, grammar)
+    absent = [k for k in alike if k not in Model]
+    if absent:
+        raise ModelKeyError(
+            f"Model key {key!r} looks like a misspelling of {' or '.join(map(repr, absent))} "
+            f"({_describe(absent[0], pops)}), which the Model does not have: rename it. If "
+            f"{key!r} is a parameter of your own, give it a name that is not one edit away "
+            f"from a Model key, or start it with '_' (user annotations are never interpreted)."
+        )
+    alike = [k for k in alike if k.lower() != key.lower()]  # DT beside dt: a deliberate name
+    if alike:
+        _warn(f"Model key {key!r} looks like a misspelling of {' and '.join(map(repr, alike))}, "
+              f"which the Model also has ({', '.join(f'{k} = {Model[k]!r}' for k in alike)}): "
+              f"{key!r} is kept with the data but not used; remove it if it is a leftover, rename it "
+              f"(or start it with '_') if it is a parameter of your own.")
+        return
+    if head in PAIR_KEYS or head in ("Tsyn", "Erev"):
+        named = [p for p in rest.split("_") if p not in pops]
+        if named:
+            _warn(f"Model key {key!r} names population(s) {named} that no 'N_<pop>' key declares "
+                  f"(declared: {pops}); it is kept with the data but not used.")
 
 
 def validate_model(Model):
-    """Check every key and value of a Model dict.
+    """Check every key and value of a Model dict (see the module docstring for the policy).
 
     Parameters
     ----------
     Model : dict
-        The Model (seed units: ms, mV, pF, nS, pA, Hz).
+        The Model (seed units: ms, mV, pF, nS, pA, Hz; brian2 Quantities accepted).
 
     Returns
     -------
@@ -211,39 +420,131 @@ def validate_model(Model):
     Raises
     ------
     ModelKeyError
-        An unknown or misspelt key (the closest valid keys are suggested).
+        A key that looks like a misspelling of an absent Model key, a population name
+        with ``_``, an oscillation amplitude without its frequency.
+    UnitError
+        A value that is not a number, or a Quantity of the wrong dimension.
     ModelValueError
-        A value that is not a plain number or is out of range (N < 0, p outside
-        [0, 1], negative Q or time constant, dt <= 0, a negative SEED...), or a
-        ``tstop`` that is not a whole number of steps ``dt``.
+        A value out of range (N < 0, p outside [0, 1], negative Q or time constant,
+        dt <= 0, a negative SEED...), or a ``tstop`` that is not a whole number of
+        steps ``dt``.
+
+    Warns
+    -----
+    ModelKeyWarning
+        A key kept with the data that looks like a misspelling of a present key,
+        names an undeclared population, or is an original-project key not read here.
+    """
+    plain_model(Model)
+    return population_names(Model)
+
+
+def plain_model(Model):
+    """Validate a Model and return a copy whose grammar keys hold plain numbers.
+
+    brian2 Quantities are converted to the seed's units (``10*ms`` -> 10.0); counts
+    (``N_<pop>``, ``SEED``) become ints; keys outside the grammar are copied as they
+    are.  Raises and warns as :func:`validate_model`.
+
+    Parameters
+    ----------
+    Model : dict
+
+    Returns
+    -------
+    dict
     """
     if not isinstance(Model, dict):
         raise ModelValueError(f"Model must be a dict, got {type(Model).__name__}.")
     pops = population_names(Model)
+    grammar = _grammar_keys(pops)
+    out = {}
     for key, value in Model.items():
         if not isinstance(key, str):
-            raise ModelKeyError(f"Model key {key!r} is not a string.")
-        if key.startswith("_"):
-            continue  # user annotation
-        spec = _classify(key, pops)
+            raise ModelKeyError(f"Model key {key!r} is not a string; Model keys are names such as 'N_Exc'.")
+        spec = None if key.startswith("_") else _classify(key, pops)
         if spec is None:
-            close = difflib.get_close_matches(key, _all_valid_keys(pops), n=3, cutoff=0.6)
-            hint = f" Did you mean {' or '.join(map(repr, close))}?" if close else ""
-            pops_txt = ", ".join(pops) if pops else "none (no N_<pop> key)"
-            raise ModelKeyError(
-                f"Unknown Model key {key!r}.{hint} Declared populations: {pops_txt}. "
-                f"See network.model for the key grammar; prefix user annotations with '_'."
-            )
-        _check_value(key, value, *spec)
+            if not key.startswith("_"):
+                _check_extra_key(Model, key, pops, grammar)
+            out[key] = value
+            continue
+        plain = _check_value(key, value, *spec)
+        out[key] = plain if _is_quantity(value) or spec[2] == "count" else value
     for p in pops:
         if f"{p}_Ioscill_amp" in Model and f"{p}_Ioscill_freq" not in Model:
             raise ModelKeyError(
                 f"Model has {p + '_Ioscill_amp'!r} but no {p + '_Ioscill_freq'!r}: "
                 f"give the oscillation frequency of population {p!r} in Hz."
             )
-    if "dt" in Model and "tstop" in Model:
-        n_steps(Model)
-    return pops
+    if "dt" in out and "tstop" in out:
+        n_steps(out)
+    return out
+
+
+def load_json(path):
+    """Read a Model from a JSON parameter file, as the original project's ``params.load``.
+
+    Keys containing a space are comments and are dropped (``" - synaptic weights": " "``);
+    every other key is kept as it is (lists such as ``"REC_POPS"`` included).  The
+    result is not validated here: :func:`network.build.populations` does it.
+
+    Parameters
+    ----------
+    path : str or path-like
+
+    Returns
+    -------
+    dict
+
+    Raises
+    ------
+    ModelFileError
+        The file is not valid JSON (the message names the file, line and column) or
+        does not hold one JSON object.
+    RecordingError
+        The file cannot be read.
+
+    Warns
+    -----
+    ModelKeyWarning
+        A non-comment key given twice (the last value is used, as by ``json``).
+    """
+    from .errors import RecordingError
+
+    path = os.fspath(path)
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    except OSError as error:
+        raise RecordingError(f"cannot read the Model file {path!r}: {error.strerror or error}.") from None
+    except UnicodeDecodeError as error:
+        raise ModelFileError(f"{path}: not a UTF-8 text file ({error.reason} at byte {error.start}); "
+                             f"a Model file is JSON text.") from None
+
+    def pairs(items):
+        seen = {}
+        for key, value in items:
+            if " " in key:
+                continue  # a comment
+            if key in seen:
+                warnings.warn(f"{path}: key {key!r} is given twice; the last value ({value!r}) is used.",
+                              ModelKeyWarning, stacklevel=4)
+            seen[key] = value
+        return seen
+
+    try:
+        data = json.loads(text, object_pairs_hook=pairs)
+    except json.JSONDecodeError as error:
+        line = text.splitlines()[error.lineno - 1] if 0 < error.lineno <= len(text.splitlines()) else ""
+        raise ModelFileError(
+            f"{path}, line {error.lineno}, column {error.colno}: {error.msg} "
+            f"(the line reads {line.strip()!r}); a Model file is one JSON object "
+            f"{{\"key\": value, ...}} with double-quoted keys and no trailing comma."
+        ) from None
+    if not isinstance(data, dict):
+        raise ModelFileError(f"{path}: holds a JSON {type(data).__name__}, not an object "
+                             f"{{\"N_Exc\": 4000, ...}}; a Model file is one JSON object.")
+    return data
 
 
 def n_steps(Model):
@@ -253,7 +554,8 @@ def n_steps(Model):
     while the recorded time grid has ``round(tstop / dt)`` samples: the Model must
     make the two agree.
     """
-    dt, tstop = float(Model["dt"]), float(Model["tstop"])
+    dt = _plain_value("dt", Model["dt"], "ms", "integration time step")
+    tstop = _plain_value("tstop", Model["tstop"], "ms", "simulation duration")
     ratio = tstop / dt
     n = int(round(ratio))
     if n < 1 or abs(ratio - n) > 1e-9 * max(1.0, ratio):
@@ -265,8 +567,15 @@ def n_steps(Model):
     return n
 
 
+def _spec_of(Model, key):
+    pops = population_names(Model)
+    if key.startswith("N_"):
+        return POP_KEYS["N"]
+    return _classify(key, pops)
+
+
 def get(Model, key, context=""):
-    """Return ``Model[key]`` as a float, or raise a ModelKeyError that says what it is.
+    """Return ``Model[key]`` as a float in the seed's unit, or raise a ModelKeyError that says what it is.
 
     Parameters
     ----------
@@ -274,21 +583,27 @@ def get(Model, key, context=""):
     key : str
     context : str
         What needed the key (e.g. ``"population 'Exc'"``), for the message.
+
+    Raises
+    ------
+    ModelKeyError
+        The key is missing (its meaning and unit, the context and a look-alike key
+        of the Model are named).
+    UnitError
+        The value is not a number or a Quantity of the wrong dimension.
     """
-    try:
-        return float(Model[key])
-    except KeyError:
-        pops = population_names(Model)
-        spec = _classify(key, pops) if key.split("_")[0] != "N" else POP_KEYS["N"]
-        what = f"the {spec[1]}{_in(spec[0])}" if spec else "a value"
-        # only keys that mean nothing else can be a typo of this one (e.g. '_Inh_tauw')
-        unused = [k for k in Model if isinstance(k, str) and _classify(k, pops) is None]
-        close = difflib.get_close_matches(key, unused, n=2)
-        hint = f" (the Model has {' and '.join(map(repr, close))}: a typo?)" if close else ""
-        ctx = f" for {context}" if context else ""
-        raise ModelKeyError(
-            f"Missing Model key {key!r}{ctx}: add {what}{hint}."
-        ) from None
+    spec = _spec_of(Model, key)
+    if key in Model:
+        if spec is None:
+            return float(arguments.to_plain(Model[key], "1", f"Model[{key!r}]", error=UnitError))
+        return _plain_value(key, Model[key], spec[0], spec[1])
+    pops = population_names(Model)
+    what = _describe(key, pops)
+    unused = [k for k in Model if isinstance(k, str) and _classify(k, pops) is None]
+    close = look_alike_keys(key, unused)
+    hint = f" (the Model has {' and '.join(map(repr, close))}: a typo?)" if close else ""
+    ctx = f" for {context}" if context else ""
+    raise ModelKeyError(f"Missing Model key {key!r}{ctx}: add {what}{hint}.")
 
 
 def cell_parameters(Model, pop):
@@ -304,7 +619,7 @@ def cell_parameters(Model, pop):
     params = {name: get(Model, f"{pop}_{name}", ctx) for name in CELL_PARAMETERS}
     for name in OPTIONAL_CELL_PARAMETERS:
         if f"{pop}_{name}" in Model:
-            params[name] = float(Model[f"{pop}_{name}"])
+            params[name] = get(Model, f"{pop}_{name}", ctx)
     params.setdefault("Vspike", params["Vthre"] + 5.0 * params["deltaV"])
     if params["Vspike"] < params["Vthre"]:
         raise ModelValueError(
@@ -332,7 +647,7 @@ def check_euler_step(Model, tau, what):
     """
     if "dt" not in Model:
         return
-    dt = float(Model["dt"])
+    dt = _plain_value("dt", Model["dt"], "ms", "integration time step")
     if dt >= tau:
         raise ModelValueError(
             f"Model['dt'] = {dt:g} ms is not below the {what} = {tau:g} ms: forward Euler "
@@ -341,58 +656,136 @@ def check_euler_step(Model, tau, what):
         )
 
 
+def synaptic_keys(Model, pre):
+    """The Model keys that give the decay time and the reversal of the conductance of ``pre``.
+
+    Precedence (first present key wins, decay and reversal independently):
+    ``Tsyn_<pre>``; then, for a name containing ``Exc``, ``Tsyn_Exc`` then ``Tse``; for a
+    name containing ``Inh`` (and not ``Exc``), ``Tsyn_Inh`` then ``Tsi``.  Likewise
+    ``Erev_<pre>``, ``Erev_Exc``/``Ee``, ``Erev_Inh``/``Ei``.
+
+    Parameters
+    ----------
+    Model : dict
+    pre : str
+        Presynaptic population name.
+
+    Returns
+    -------
+    (str, str)
+        The decay-time key and the reversal key.
+
+    Raises
+    ------
+    ModelKeyError
+        Neither key is given (naming the keys that would do, the population and the unit).
+
+    Warns
+    -----
+    ModelKeyWarning
+        An original key (``Tsyn_Exc``) and a README key (``Tse``) both apply and differ.
+    """
+    if "Exc" in pre:
+        kind, fallbacks = "Exc", (("Tsyn_Exc", "Tse"), ("Erev_Exc", "Ee"))
+    elif "Inh" in pre:
+        kind, fallbacks = "Inh", (("Tsyn_Inh", "Tsi"), ("Erev_Inh", "Ei"))
+    else:
+        kind, fallbacks = None, ((), ())
+    keys = []
+    for specific, generic, what in ((f"Tsyn_{pre}", fallbacks[0], "decay time in ms"),
+                                    (f"Erev_{pre}", fallbacks[1], "reversal potential in mV")):
+        options = [specific] + [k for k in generic if k != specific]
+        present = [k for k in options if k in Model]
+        if not present:
+            if kind is None:
+                raise ModelKeyError(
+                    f"Missing Model key {specific!r} for synapses from population {pre!r}: its name "
+                    f"contains neither 'Exc' nor 'Inh', so no shared key applies; give its {what}."
+                )
+            raise ModelKeyError(
+                f"Missing Model key {specific!r} for synapses from population {pre!r}: give its "
+                f"{what} as {' or '.join(map(repr, options))} (the keys shared by every population "
+                f"whose name contains {kind!r}: {generic[0]!r} as in the original project, "
+                f"{generic[1]!r} as in the README)."
+            )
+        chosen = present[0]
+        if chosen != specific and len(present) > 1:
+            unit = "ms" if what.endswith("ms") else "mV"
+            a, b = (_plain_value(k, Model[k], unit, what) for k in present[:2])
+            if a != b:
+                _warn(f"synapses from {pre!r}: both {present[0]!r} = {a:g} and {present[1]!r} = {b:g} "
+                      f"apply; {present[0]!r} (the original project's key) is used.")
+        keys.append(chosen)
+    return tuple(keys)
+
+
 def synaptic_parameters(Model, pre):
     """Decay time (ms) and reversal potential (mV) of the conductance of ``pre``.
 
-    ``Tsyn_<pre>``/``Erev_<pre>`` first; otherwise ``Tse``/``Ee`` if the name
-    contains ``Exc`` and ``Tsi``/``Ei`` if it contains ``Inh``.
+    The keys are chosen by :func:`synaptic_keys` (``Tsyn_<pre>``, then
+    ``Tsyn_Exc``/``Tse`` for names containing ``Exc``, ``Tsyn_Inh``/``Tsi`` for
+    names containing ``Inh``; likewise for ``Erev``).  ``dt`` must be below the decay.
     """
+    tsyn_key, erev_key = synaptic_keys(Model, pre)
     ctx = f"synapses from population {pre!r}"
-    if "Exc" in pre:
-        fallback = ("Tse", "Ee")
-    elif "Inh" in pre:
-        fallback = ("Tsi", "Ei")
-    else:
-        fallback = None
-    out = []
-    for specific, generic in zip((f"Tsyn_{pre}", f"Erev_{pre}"), fallback or (None, None)):
-        if specific in Model:
-            out.append(float(Model[specific]))
-        elif generic is not None:
-            out.append(get(Model, generic, ctx + f" (or give {specific!r})"))
-        else:
-            raise ModelKeyError(
-                f"Missing Model key {specific!r} for {ctx}: the name contains neither "
-                f"'Exc' nor 'Inh', so Tse/Ee or Tsi/Ei cannot apply; give its "
-                f"{'decay time in ms' if specific.startswith('T') else 'reversal potential in mV'}."
-            )
-    check_euler_step(Model, out[0], f"synaptic decay time of {pre!r}")
-    return tuple(out)
+    tsyn = get(Model, tsyn_key, ctx)
+    erev = get(Model, erev_key, ctx)
+    check_euler_step(Model, tsyn, f"synaptic decay time of {pre!r}")
+    return tsyn, erev
+
+
+def projection_parameters(Model, pre, post):
+    """Everything the Model says about the projection ``pre -> post``.
+
+    Parameters
+    ----------
+    Model : dict
+    pre, post : str
+
+    Returns
+    -------
+    dict or None
+        None without ``Q_<pre>_<post>`` (no conductance, no synapses), else
+        ``{'Q': nS, 'p': probability or None (no random connections), 'psyn': release
+        probability (1 by default), 'delay': ms or None, 'Tsyn': ms, 'Erev': mV,
+        'keys': (decay key, reversal key)}``.
+    """
+    if f"Q_{pre}_{post}" not in Model:
+        return None
+    ctx = f"projection {pre}->{post}"
+    tsyn, erev = synaptic_parameters(Model, pre)
+    optional = {name: (get(Model, f"{name}_{pre}_{post}", ctx) if f"{name}_{pre}_{post}" in Model else None)
+                for name in ("p", "psyn", "delay")}
+    return {"Q": get(Model, f"Q_{pre}_{post}", ctx), "p": optional["p"],
+            "psyn": 1.0 if optional["psyn"] is None else optional["psyn"], "delay": optional["delay"],
+            "Tsyn": tsyn, "Erev": erev, "keys": synaptic_keys(Model, pre)}
+
+
+# ------------------------------------------------------------- shared argument checks
 
 
 def check_seed(value, name="SEED"):
     """Return a seed as an int, or raise ModelValueError.
 
+    A thin wrapper of :func:`stimuli.arguments.check_seed` (integer in
+    ``[0, 2**32)``) that also accepts an integer-valued float, as the Model's ``SEED``
+    (e.g. read back from a file) may be.
+
     Parameters
     ----------
     value : int
-        A non-negative integer (an integer-valued float is accepted, as in the Model).
     name : str
-        The argument's name, for the message.
+        The argument's name, for the message (``"SEED"`` in the seed API, ``"seed"``
+        in new functions).
 
     Raises
     ------
     ModelValueError
         For None, a bool, a str, a negative or a fractional number.
     """
-    ok = (isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
-          and math.isfinite(float(value)) and float(value) == int(value) and value >= 0)
-    if not ok:
-        raise ModelValueError(
-            f"{name} = {value!r}: a seed must be a non-negative integer (e.g. {name}=5); "
-            f"every random choice of the toolkit takes one so that runs are reproducible."
-        )
-    return int(value)
+    if isinstance(value, (float, np.floating)) and math.isfinite(value) and float(value).is_integer():
+        value = int(value)
+    return arguments.check_seed(value, name, error=ModelValueError)
 
 
 def seed_sequence(SEED, *labels):
@@ -405,39 +798,42 @@ def seed_sequence(SEED, *labels):
     return np.random.SeedSequence([check_seed(SEED)] + [zlib.crc32(str(x).encode()) for x in labels])
 
 
-def _is_quantity(value):
-    if hasattr(value, "dim"):
-        return True
-    return isinstance(value, (list, tuple)) and len(value) > 0 and hasattr(value[0], "dim")
-
-
 def plain_array(value, name, unit, dtype=np.float64):
     """``value`` as a numpy array of plain numbers in the seed's unit ``unit``.
 
     Parameters
     ----------
-    value : array_like
-        Plain numbers (ms, mV, nS, pA, Hz as documented).
+    value : array_like or brian2 Quantity
+        Plain numbers in ``unit``, or a Quantity (or a list of Quantities) of its
+        dimension, converted to ``unit``.
     name : str
         The argument's name, for the message.
     unit : str
-        Its unit.
-    dtype : numpy dtype
+        Its unit (``"ms"``, ``"mV"``, ``"nS"``, ``"pA"``, ``"Hz"``, ``"1"``).
+    dtype : numpy dtype or None
+        None keeps the dtype numpy infers (booleans, integers) for plain input.
 
     Raises
     ------
-    ModelValueError
-        For a brian2 Quantity (numpy would silently turn ``10*ms`` into 0.01, the
-        value in seconds) and for non-numeric input.
+    UnitError
+        For a Quantity of another dimension, and for non-numeric input.
     """
     if _is_quantity(value):
-        raise ModelValueError(
-            f"{name} is a brian2 Quantity, but the network functions take plain numbers in the "
-            f"seed's units (ms, mV, pF, nS, pA, Hz): give it in {unit} (divide it by brian2.{unit})."
-        )
+        if isinstance(value, (list, tuple)):
+            units = sys.modules["brian2.units.fundamentalunits"]
+            try:
+                value = units.Quantity(value)
+            except Exception:  # brian2 raises DimensionMismatchError for mixed dimensions
+                raise UnitError(f"{name} mixes Quantities of different dimensions; give them all in {unit}.") \
+                    from None
+        plain = np.asarray(arguments.to_plain(value, unit, name, error=UnitError))
+        return plain if dtype is None else plain.astype(dtype)
     try:
-        return np.asarray(value, dtype=dtype)
+        arr = np.asarray(value, dtype=dtype)
     except (TypeError, ValueError):
-        raise ModelValueError(
+        raise UnitError(
             f"{name} must be numbers in {unit}, got {type(value).__name__} {str(value)[:60]!r}."
         ) from None
+    if dtype is None and arr.dtype.kind not in "biuf":
+        raise UnitError(f"{name} must be numbers in {unit}, got dtype {arr.dtype}: values {str(value)[:60]!r}.")
+    return arr

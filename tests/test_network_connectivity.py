@@ -18,10 +18,14 @@ def test_fixed_indegree_is_exact_and_without_duplicates(autapses):
     assert len(np.unique(pairs)) == len(pairs)
     if not autapses:
         assert not np.any(i == j)
-    # presynaptic cells drawn uniformly: out-degrees ~ Binomial(N_post, K/N_pre) (5 sd)
+    # presynaptic cells drawn uniformly: the out-degree of a cell sums n_targets
+    # independent draws of probability q = K / n_candidates, variance n_targets q (1 - q);
+    # its sample standard deviation over N cells has a standard error sigma / sqrt(2 (N - 1))
     out = np.bincount(i, minlength=N)
-    assert abs(out.mean() - K) < 1e-9
-    assert abs(out.std() - np.sqrt(N * (K / N) * (1 - K / N))) < 5 * np.sqrt(K / (2 * N)) + 1
+    assert out.sum() == N * K
+    n_targets, q = (N, K / N) if autapses else (N - 1, K / (N - 1))
+    sigma = np.sqrt(n_targets * q * (1 - q))
+    assert abs(out.std(ddof=1) - sigma) < 5 * sigma / np.sqrt(2 * (N - 1))
 
 
 def test_fixed_indegree_small_blocks_and_seed():
@@ -34,6 +38,74 @@ def test_fixed_indegree_small_blocks_and_seed():
     # the block size bounds memory without changing the law: still exact in-degree
     i, j = conn._indegree_sampler(300, 200, 60, np.random.default_rng(0), True, block_bytes=8 * 300 * 7)
     assert np.all(np.bincount(j) == 60)
+
+
+@pytest.mark.parametrize("N_pre, N_post, p", [(400, 400, 0.25), (300, 500, 0.1), (100, 100, 0.29)])
+def test_fixed_indegree_with_replacement_in_degree_is_int_p_N(N_pre, N_post, p):
+    """The original's ``int(p * N_pre)`` partners per cell, truncated (int(0.29 * 100) = 28)."""
+    recurrent = N_pre == N_post
+    i, j = conn.fixed_indegree_with_replacement(N_pre, N_post, p, seed=1, autapses=not recurrent)
+    K = int(p * N_pre)
+    assert np.all(np.bincount(j, minlength=N_post) == K)
+    assert i.dtype == j.dtype == np.int64 and i.min() >= 0 and i.max() < N_pre
+    assert np.all(np.diff(j) >= 0)
+    if recurrent:
+        assert not np.any(i == j)
+    if p == 0.29:
+        assert K == 28
+
+
+def test_fixed_indegree_with_replacement_multiplicities_follow_the_binomial_law():
+    """Each target's K draws are uniform with replacement over the n = N - 1 other cells: the
+    multiplicity of a (pre, post) pair is Binomial(K, 1/n); compared with the expectation
+    (tolerance 5 standard deviations of a count) and with the original's own sampler,
+    ``np.random.choice(np.delete(np.arange(N), [j]), K)`` target by target."""
+    from scipy.stats import binom
+
+    N, p = 400, 0.25
+    K, n = int(p * N), N - 1
+    i, j = conn.fixed_indegree_with_replacement(N, N, p, seed=7, autapses=False)
+    multiplicity = np.bincount(j * N + i, minlength=N * N).reshape(N, N)
+    assert np.all(np.diag(multiplicity) == 0)
+    off = multiplicity[~np.eye(N, dtype=bool)]
+    observed = np.bincount(off, minlength=5)[:5]
+    expected = N * n * binom.pmf(np.arange(5), K, 1 / n)
+    assert np.all(np.abs(observed - expected) < 5 * np.sqrt(expected) + 1), (observed, expected)
+    assert observed[2] > 3000  # about 3880 doubled pairs: replacement really happens
+    # distinct partners per cell: n (1 - (1 - 1/n)^K), about 88.2 of 100
+    distinct = (multiplicity > 0).sum(axis=1)
+    mean_distinct = n * (1 - (1 - 1 / n) ** K)
+    assert abs(distinct.mean() - mean_distinct) < 5 * distinct.std(ddof=1) / np.sqrt(N)
+    # presynaptic cells are equally likely: out-degrees have mean K, variance about K (1 - 1/n)
+    out = np.bincount(i, minlength=N)
+    assert out.mean() == K
+    var = K * (1 - 1 / n)
+    assert abs(out.var(ddof=1) - var) < 5 * var * np.sqrt(2 / (N - 1))
+    # the original's sampler on the same sizes: same doubled-pair fraction within 5 sd
+    rng = np.random.RandomState(7)
+    original = np.concatenate([rng.choice(np.delete(np.arange(N), [k]), K) for k in range(N)])
+    m_orig = np.bincount(np.repeat(np.arange(N), K) * N + original, minlength=N * N)
+    doubled = np.array([np.mean(off >= 2), np.mean(m_orig >= 2)])
+    sd = np.sqrt(binom.sf(1, K, 1 / n) * (1 - binom.sf(1, K, 1 / n)) / (N * n))
+    assert abs(doubled[0] - doubled[1]) < 5 * np.sqrt(2) * sd, doubled
+
+
+def test_fixed_indegree_with_replacement_seed_and_errors():
+    a = conn.fixed_indegree_with_replacement(200, 300, 0.1, seed=3)
+    b = conn.fixed_indegree_with_replacement(200, 300, 0.1, seed=3)
+    c = conn.fixed_indegree_with_replacement(200, 300, 0.1, seed=4)
+    np.testing.assert_array_equal(a[0], b[0])
+    assert not np.array_equal(a[0], c[0])
+    empty = conn.fixed_indegree_with_replacement(10, 10, 0.05, seed=1, autapses=False)  # int(0.5) = 0
+    assert empty[0].size == empty[1].size == 0
+    with pytest.raises(ntwk.ModelValueError, match="no presynaptic candidate"):
+        conn.fixed_indegree_with_replacement(1, 1, 1.0, seed=1, autapses=False)
+    with pytest.raises(ntwk.ModelValueError, match="autapses=False requires N_pre == N_post"):
+        conn.fixed_indegree_with_replacement(10, 20, 0.5, seed=1, autapses=False)
+    with pytest.raises(ntwk.ModelValueError, match="N_pre=10.5 must be an integer"):
+        conn.fixed_indegree_with_replacement(10.5, 20, 0.5, seed=1)
+    with pytest.raises(ntwk.ModelValueError, match="seed"):
+        conn.fixed_indegree_with_replacement(10, 20, 0.5, seed=-1)
 
 
 def test_bernoulli_count_and_uniformity():
@@ -119,7 +191,7 @@ def test_connect_errors(numpy_target, cell_model):
         ntwk.build.connect(NTWK, "Cell", "Cell", [0], [1])
     with pytest.raises(ntwk.ModelValueError, match="rule"):
         ntwk.build.recurrent_connections(NTWK, rule="smallworld")
-    with pytest.raises(ntwk.ModelValueError, match=r"must be in \[0, 1\]"):
+    with pytest.raises(ntwk.ModelValueError, match=r"p=1.5 is not a probability; pass a value in \[0, 1\]"):
         conn.fixed_indegree(10, 10, 1.5, seed=1)
     with pytest.raises(ntwk.ModelValueError, match="seed"):
         conn.bernoulli(10, 10, 0.5, seed=None)

@@ -1,9 +1,14 @@
 """Bad Model input gets the toolkit's own errors, naming the key and the fix."""
 
+import re
+import warnings
+
 import numpy as np
 import pytest
 
 import network as ntwk
+from network import model
+from network.errors import UnitError
 from network.examples import RS_FS_MODEL
 
 
@@ -21,17 +26,94 @@ def _build(M, pops=("Exc", "Inh")):
     return ntwk.build.populations(M, list(pops), AFFERENT_POPULATIONS=["AffExc"])
 
 
-@pytest.mark.parametrize("typo, suggestion", [
+@pytest.mark.parametrize("typo, meant", [
     ("Exc_Vthr", "Exc_Vthre"), ("Q_Exc_Ihn", "Q_Exc_Inh"), ("tstp", "tstop"), ("Inh_tau_w", "Inh_tauw"),
+    ("exc_Trefac", "Exc_Trefrac"), ("DT", "dt"),
 ])
-def test_misspelt_key_is_named_with_a_suggestion(typo, suggestion):
-    M = _model(**{typo: 1.0})
-    with pytest.raises(ntwk.ModelKeyError, match=f"Unknown Model key '{typo}'.*'{suggestion}'"):
+def test_misspelling_of_an_absent_key_is_an_error(typo, meant):
+    M = _model(**{meant: None, typo: RS_FS_MODEL[meant]})
+    with pytest.raises(ntwk.ModelKeyError, match=f"'{typo}' looks like a misspelling of '{meant}'.*does not have"):
         _build(M)
 
 
+def test_errors_name_key_population_and_unit():
+    with pytest.raises(ntwk.ModelKeyError, match=r"'Exc_Vthr' looks like a misspelling of 'Exc_Vthre' "
+                                                 r"\(the spike threshold of population 'Exc' in mV\)"):
+        model.validate_model(_model(Exc_Vthre=None, Exc_Vthr=-50.0))
+    with pytest.raises(ntwk.ModelKeyError, match=r"'Q_Exc_Ihn'.*\(the synaptic weight of the projection "
+                                                 r"Exc->Inh in nS\)"):
+        model.validate_model(_model(Q_Exc_Inh=None, Q_Exc_Ihn=1.0))
+    with pytest.raises(ntwk.ModelKeyError, match=r"Missing Model key 'N_Inh'.*number of neurons of population 'Inh'"):
+        model.get(_model(N_Inh=None), "N_Inh")
+
+
+@pytest.mark.parametrize("typo, meant", [
+    ("Exc_Vthr", "Exc_Vthre"), ("Q_Exc_Ihn", "Q_Exc_Inh"), ("tstp", "tstop"), ("Inh_tau_w", "Inh_tauw"),
+    ("Exc_delta_v", "Exc_deltaV"),
+])
+def test_misspelling_of_a_present_key_warns_and_is_kept(typo, meant):
+    M = _model(**{typo: 1.0})
+    with pytest.warns(model.ModelKeyWarning, match=f"'{typo}' looks like a misspelling of '{meant}'.*also has"):
+        plain = model.plain_model(M)
+    assert plain[typo] == 1.0 and plain[meant] == RS_FS_MODEL[meant]
+    # typed and filterable: an error on request, silence on request
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", model.ModelKeyWarning)
+        with pytest.raises(model.ModelKeyWarning):
+            model.validate_model(M)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warnings.filterwarnings("ignore", category=model.ModelKeyWarning)
+        model.validate_model(M)
+    assert not caught
+
+
+def _key_warnings(M):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        plain = model.plain_model(M)
+    return plain, [str(w.message) for w in caught if issubclass(w.category, model.ModelKeyWarning)]
+
+
+def test_user_parameters_are_kept_silently():
+    """Any key outside the grammar; a key differing from a present one only by case too (DT, dt)."""
+    extra = {"Faff1": 4.0, "rise": 50.0, "F_AffExc": 10.0, "DT": 900.0, "TSTOP": 3.0, "F_Exc": 1.0, "BG-SEED": 3, "REC_POPS": ["Exc", "Inh"],
+             "label": "control", "Vm_tzoom": [500, 700]}
+    plain, caught = _key_warnings(_model(**extra))
+    assert caught == []
+    for key, value in extra.items():
+        assert plain[key] == value
+
+
+@pytest.mark.parametrize("key, text", [
+    ("Q_Thal_Exc", r"names population\(s\) \['Thal'\] that no 'N_<pop>' key declares"),
+    ("Tsyn_Thal", r"\['Thal'\]"),
+    ("SpatialDecay_Exc_Exc", "does not read.*ring_connections"),
+    ("Delay_Exc_Exc", "does not read.*delay_min"),
+    ("V0", "does not read"),
+])
+def test_keys_kept_but_not_used_are_announced(key, text):
+    plain, caught = _key_warnings(_model(**{key: 1.0}))
+    assert plain[key] == 1.0
+    assert len(caught) == 1 and re.search(text, caught[0]), caught
+
+
+@pytest.mark.parametrize("key, candidates, expected", [
+    ("F_AffExc", ["N_AffExc", "p_AffExc_Exc"], []),
+    ("Faff1", ["dt", "tstop", "Tse", "Ee"], []),
+    ("RecExc_delta_v", ["RecExc_deltaV", "RecExc_Vthre"], ["RecExc_deltaV"]),
+    ("DT", ["dt", "tstop"], ["dt"]),
+    ("Q_Exc_Ihn", ["Q_Exc_Inh", "Q_Inh_Exc"], ["Q_Exc_Inh"]),
+    ("Exc_Trefarc", ["Exc_Trefrac"], ["Exc_Trefrac"]),
+    ("Exc_Trfc", ["Exc_Trefrac"], []),
+    ("PyrExc_Vthre", ["PvrExc_Vthre"], ["PvrExc_Vthre"]),
+    ("Q_Exc_Exc", ["Q_Exc_Inh"], []),
+])
+def test_look_alike_keys(key, candidates, expected):
+    assert model.look_alike_keys(key, candidates) == expected
+
 def test_missing_key_names_key_population_and_unit():
-    with pytest.raises(ntwk.ModelKeyError, match=r"'Inh_tauw' for population 'Inh'.*adaptation time constant in ms"):
+    with pytest.raises(ntwk.ModelKeyError, match=r"'Inh_tauw' for population 'Inh'.*adaptation time constant of population 'Inh' in ms"):
         _build(_model(Inh_tauw=None))
     with pytest.raises(ntwk.ModelKeyError, match="'Ei'.*'Inh'"):
         _build(_model(Ei=None))
@@ -43,18 +125,40 @@ def test_missing_key_names_key_population_and_unit():
     ("N_Exc", -5, "non-negative integer"), ("N_Inh", 10.5, "non-negative integer"),
     ("p_Exc_Inh", 1.2, r"in \[0, 1\]"), ("Q_Inh_Exc", -4.0, ">= 0"), ("Tse", 0.0, "> 0"),
     ("Exc_tauw", -1.0, "> 0"), ("dt", 0.0, "> 0"), ("dt", -0.1, "> 0"), ("Exc_Cm", float("nan"), "> 0"),
-    ("Exc_Gl", "10", "not a number"), ("SEED", -1, "non-negative integer"), ("SEED", 2.5, "non-negative integer"),
+    ("SEED", -1, "non-negative integer"), ("SEED", 2.5, "non-negative integer"),
 ])
 def test_out_of_range_values(key, value, text):
     with pytest.raises(ntwk.ModelValueError, match=f"Model\\['{key}'\\].*{text}"):
         _build(_model(**{key: value}))
 
 
-def test_quantities_are_refused_in_the_model_dict():
-    import brian2
+@pytest.mark.parametrize("key, value", [("Exc_Gl", "10"), ("Exc_Gl", True), ("dt", "0.1"), ("Q_Exc_Inh", [1.0, 2.0])])
+def test_values_that_are_not_numbers(key, value):
+    with pytest.raises((UnitError, ntwk.ModelValueError), match=f"Model\\['{key}'\\]"):
+        model.validate_model(_model(**{key: value}))
 
-    with pytest.raises(ntwk.ModelValueError, match="plain numbers.*nS"):
-        _build(_model(Exc_Gl=10 * brian2.nS))
+
+def test_quantities_of_the_right_dimension_are_converted_in_the_model():
+    import brian2 as b2
+
+    M = _model(Exc_Gl=0.01 * b2.uS, Exc_Cm=200 * b2.pF, dt=100 * b2.us, tstop=1.5 * b2.second, Tse=5 * b2.ms,
+               Ee=0 * b2.mV, Q_Inh_Exc=4 * b2.nS, Exc_b=0.04 * b2.nA, p_Exc_Exc=0.05 * b2.Hz / b2.Hz)
+    plain = model.plain_model(M)
+    for key in ("Exc_Gl", "Exc_Cm", "dt", "tstop", "Tse", "Ee", "Q_Inh_Exc", "Exc_b", "p_Exc_Exc"):
+        assert isinstance(plain[key], float)
+        assert plain[key] == pytest.approx(RS_FS_MODEL[key], rel=1e-12), key
+    assert model.get(M, "tstop") == pytest.approx(1500.0)
+    assert model.synaptic_parameters(M, "AffExc") == pytest.approx((5.0, 0.0))
+    assert model.cell_parameters(M, "Exc")["Gl"] == pytest.approx(10.0)
+
+
+@pytest.mark.parametrize("key, value", [("Exc_Gl", 10.0), ("dt", 0.1), ("Ee", 0.0), ("N_Exc", 4000)])
+def test_quantities_of_the_wrong_dimension_are_unit_errors(key, value):
+    import brian2 as b2
+
+    wrong = value * (b2.mV if key != "Ee" else b2.ms)
+    with pytest.raises(UnitError, match=f"Model\\['{key}'\\].*dimension"):
+        model.validate_model(_model(**{key: wrong}))
 
 
 def test_unknown_population_names():
@@ -127,20 +231,39 @@ def test_every_seed_argument_is_checked(SEED):
             call(*_small())
 
 
-def test_brian2_quantities_are_refused_where_numpy_would_convert_them_silently():
-    """np.asarray(10*ms) is 0.01 (seconds): every network argument must be plain numbers."""
+def test_plain_array_converts_quantities_and_refuses_other_dimensions():
     import brian2 as b2
 
-    t = np.arange(100) * 0.1
-    calls = {
-        "rate_array": lambda N: ntwk.stim.construct_feedforward_input(N, "Exc", "AffExc", t, (4 + 0 * t) * b2.Hz,
-                                                                     SEED=1),
-        "t_array": lambda N: ntwk.stim.construct_feedforward_input(N, "Exc", "AffExc", t * b2.ms, 4 + 0 * t,
-                                                                  SEED=1),
-        "times": lambda N: ntwk.stim.add_spikes(N, "Exc", "AffExc", [0, 1], [5.0 * b2.ms, 6.0 * b2.ms]),
-        "weights": lambda N: ntwk.build.connect(N, "Exc", "Inh", [0], [1], weights=[1.0] * b2.nS),
-        "delays": lambda N: ntwk.build.connect(N, "Exc", "Inh", [0], [1], delays=1.5 * b2.ms),
-    }
-    for name, call in calls.items():
-        with pytest.raises(ntwk.ModelValueError, match=f"{name}( of Exc->Inh)? is a brian2 Quantity.*plain numbers"):
-            call(_small()[0])
+    np.testing.assert_allclose(model.plain_array(np.arange(3) * b2.second, "t", "ms"), [0.0, 1000.0, 2000.0])
+    np.testing.assert_allclose(model.plain_array([5 * b2.ms, 6 * b2.ms], "times", "ms"), [5.0, 6.0])
+    np.testing.assert_allclose(model.plain_array(2 * b2.kHz, "rate", "Hz"), 2000.0)
+    np.testing.assert_array_equal(model.plain_array([1, 2], "t", "ms"), [1.0, 2.0])
+    with pytest.raises(UnitError, match="times.*dimension"):
+        model.plain_array([5 * b2.mV, 6 * b2.mV], "times", "ms")
+    with pytest.raises(UnitError, match="mixes Quantities"):
+        model.plain_array([5 * b2.ms, 6 * b2.mV], "times", "ms")
+    with pytest.raises(UnitError, match="rate.*numbers in Hz"):
+        model.plain_array(["a", "b"], "rate", "Hz", dtype=None)
+
+
+def test_network_functions_take_quantities(numpy_target):
+    """The unit policy at the build level: a Quantity is converted, not read in SI units."""
+    import brian2 as b2
+
+    NTWK = _small()[0]
+    S = ntwk.build.connect(NTWK, "Exc", "Inh", [0, 1], [1, 2], weights=[1.0, 2.0] * b2.nS, delays=1.5 * b2.ms)
+    np.testing.assert_allclose(np.asarray(S.delay[:] / b2.ms), 1.5)
+    np.testing.assert_allclose(np.asarray(S.wsyn[:] / b2.nS), [1.0, 2.0])
+    with pytest.raises(UnitError, match="dimension"):
+        ntwk.build.connect(_small()[0], "Exc", "Inh", [0], [1], delays=1.5 * b2.mV)
+
+
+def test_seed_helpers():
+    assert model.check_seed(5) == 5 and model.check_seed(np.int64(5)) == 5 and model.check_seed(5.0) == 5
+    with pytest.raises(ntwk.ModelValueError, match=r"seed=4294967296 must be an integer seed in \[0, 2\*\*32\)"):
+        model.check_seed(2**32, "seed")
+    a = np.random.default_rng(model.seed_sequence(3, "Exc", "Inh")).random(3)
+    b = np.random.default_rng(model.seed_sequence(3, "Exc", "Inh")).random(3)
+    c = np.random.default_rng(model.seed_sequence(3, "Inh", "Exc")).random(3)
+    np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(a, c)

@@ -131,8 +131,15 @@ def test_activity_plots_structure_and_png(data, tmp_path):
     assert len(AX[0].get_lines()) == 1
     assert "Exc, Inh" in AX[0].get_lines()[0].get_label()
     path = tmp_path / "activity.png"
-    fig.savefig(path)
-    assert path.stat().st_size > 10_000
+    fig.savefig(path, dpi=100, bbox_inches=None)
+    image = plt.imread(path)
+    width, height = fig.get_size_inches() * 100
+    assert abs(image.shape[0] - height) <= 1 and abs(image.shape[1] - width) <= 1
+    # the raster's green and red dots are in the picture (not a blank figure)
+    rgb = image[..., :3]
+    for color in (plots.EXC_COLOR, plots.INH_COLOR):
+        target = np.array(matplotlib.colors.to_rgb(color))
+        assert np.count_nonzero(np.all(np.abs(rgb - target) < 0.02, axis=-1)) > 100
 
 
 def test_raster_subsamples_large_populations(data):
@@ -286,9 +293,9 @@ def test_colours_follow_reversal_potentials_when_names_say_nothing():
 
 def test_activity_plots_helpful_errors():
     from network import plots
-    from network.errors import ModelValueError, RecordingError
+    from network.errors import ModelValueError, ParameterError, RecordingError
 
-    with pytest.raises(RecordingError, match="takes the data dict, not the network"):
+    with pytest.raises(ParameterError, match="takes the data dict, not the network"):
         plots.activity_plots({"NEURONS": {}, "OBJECTS": [], "POPULATIONS": []})
     data = {"POPULATIONS": ["Exc"], "AFFERENT_POPULATIONS": [], "N_Exc": 1, "dt": 0.1, "tstop": 500.0,
             "tRASTER_Exc": np.array([1.0]), "iRASTER_Exc": np.array([0])}
@@ -317,3 +324,151 @@ def test_current_panels_show_the_mean_currents():
 
     with pytest.raises(RecordingError, match="with_synaptic_currents=True"):
         plots.current_plot({k: v for k, v in data.items() if k != "ISYNe_Exc"}, "Exc")
+
+
+# ----------------------------------------------------------------------------
+# the original project's plotting API (issue 6, sections 4 and 8)
+# ----------------------------------------------------------------------------
+@pytest.mark.parametrize("name", ["file.h5", "results/RS-FS_data.h5"])
+def test_activity_plots_of_a_file_name_says_how_to_load_it(name):
+    import pathlib
+
+    from network.errors import ParameterError
+
+    for arg in (name, pathlib.Path(name)):
+        with pytest.raises(ParameterError, match=rf"got the file name '{name}', not a data dict.*"
+                                                 rf"ntwk\.recording\.load_dict_from_hdf5\('{name}'\)"):
+            plots.activity_plots(arg)
+    with pytest.raises(ParameterError, match="raster_and_Vm got the file name"):
+        plots.raster_and_Vm(name)
+
+
+def _rate_line(AX, pop):
+    (ax,) = [a for a in AX if a.get_label() == "pop_act"]
+    return [line for line in ax.get_lines() if line.get_label() == pop][0]
+
+
+def test_activity_plots_original_options(data):
+    from network.errors import ParameterError
+
+    dt = data["dt"]
+    _, AX = plots.activity_plots(data, smooth_population_activity=10.0)
+    np.testing.assert_allclose(_rate_line(AX, "Exc").get_ydata(), analysis.smooth(data["POP_ACT_Exc"], dt, 10.0))
+    # the original's pop_act_args: smoothing (ms) and subsampling
+    _, AX = plots.activity_plots(data, pop_act_args=dict(smoothing=4, subsampling=4))
+    np.testing.assert_allclose(_rate_line(AX, "Inh").get_ydata(), analysis.smooth(data["POP_ACT_Inh"], dt, 4.0)[::4])
+    np.testing.assert_allclose(_rate_line(AX, "Inh").get_xdata(), data["t_array"][::4])
+    # POP_KEYS and COLORS lists as in sinusoidal_input.py, tzoom=[t0, np.inf] as in time_varying_input.py
+    _, AX = plots.activity_plots(data, POP_KEYS=["Inh", "Exc"], COLORS=["orange", "purple", "k"],
+                                 tzoom=[200.0, np.inf], subsampling=20, raster_plot_args=dict(subsampling=5))
+    raster = AX[[ax.get_label() for ax in AX].index("raster")]
+    lines = {line.get_label(): line for line in raster.get_lines()}
+    assert lines["Inh"].get_color() == "orange" and lines["Exc"].get_color() == "purple"
+    t = data["tRASTER_Exc"]
+    assert lines["Exc"].get_xdata().size == int(np.ceil(np.count_nonzero(t >= 200.0) / 5))
+    assert AX[-1].get_xlim() == (200.0, data["tstop"])
+    assert _rate_line(AX, "Exc").get_xdata()[1] - _rate_line(AX, "Exc").get_xdata()[0] == pytest.approx(20 * dt)
+    for kwargs, text in [(dict(smooth_ms=5.0, smooth_population_activity=10.0), "given 2 times"),
+                         (dict(pop_act_args=dict(smoothing=4), smooth_population_activity=4), "given 2 times"),
+                         (dict(pop_act_args=dict(smoth=4)), r"unknown option\(s\) \['smoth'\]"),
+                         (dict(pop_key="Exc", POP_KEYS=["Exc"]), "once"),
+                         (dict(COLORS=["g"]), "one colour per population"),
+                         (dict(subsampling=0), "subsampling=0")]:
+        with pytest.raises(ParameterError, match=text):
+            plots.activity_plots(data, **kwargs)
+
+
+def test_raster_subplot_points_are_the_spikes_of_the_zoom(data):
+    fig, ax = plt.subplots()
+    tzoom, nmax = (100.0, 300.0), [60, 250]
+    plots.raster_subplot(data, ax, ["Inh", "Exc"], ["tab:red", "tab:green"], tzoom, Nmax_per_pop_cond=nmax)
+    points = {line.get_gid(): (line.get_xdata(), line.get_ydata()) for line in ax.get_lines()}
+    offset = 0
+    for pop, n in zip(["Inh", "Exc"], nmax):
+        t, i = data[f"tRASTER_{pop}"], data[f"iRASTER_{pop}"]
+        keep = (t >= tzoom[0]) & (t < tzoom[1]) & (i < n)
+        x, y = points[f"raster_{pop}"]
+        assert x.size == np.count_nonzero(keep) > 0
+        np.testing.assert_array_equal(x, t[keep])
+        np.testing.assert_array_equal(y, offset + i[keep])
+        offset += n
+    assert ax.yaxis_inverted() and ax.get_ylim() == (offset - 0.5, -0.5)
+    assert ax.get_xlim() == tzoom
+    ax2 = plt.subplots()[1]
+    plots.raster_subplot(data, ax2, ["Exc"], ["g"], [0, np.inf], subsampling=7)
+    assert ax2.get_lines()[0].get_xdata().size == int(np.ceil(data["tRASTER_Exc"].size / 7))
+
+
+def test_shifted_Vms_stack_the_traces_with_their_spikes(data, tmp_path):
+    tzoom, shift = (100.0, 400.0), 15.0
+    ax = plots.shifted_Vms(data, ["Exc", "Inh"], tzoom, v_shift=shift, Tbar=20.0, spike_peak=-30.0)
+    traces = [line for line in ax.get_lines() if (line.get_gid() or "").startswith("Vm_")]
+    names = [line.get_gid() for line in traces]
+    assert names == ["Vm_Exc_0", "Vm_Exc_1", "Vm_Exc_2", "Vm_Inh_0", "Vm_Inh_1"]
+    t = data["t_array"]
+    window = (t >= tzoom[0]) & (t <= tzoom[1])
+    for k, line in enumerate(traces):
+        pop, row = line.get_gid().split("_")[1:]
+        expected = data[f"VMS_{pop}"][int(row)][window] + (len(traces) - 1 - k) * shift
+        np.testing.assert_allclose(line.get_ydata(), expected)
+    for pop in ("Exc", "Inh"):
+        (bars,) = [c for c in ax.collections if c.get_gid() == f"spikes_{pop}"]
+        ts, rows = analysis.recorded_cell_spikes(data, pop, *tzoom)
+        segments = bars.get_segments()
+        assert len(segments) == ts.size > 0
+        np.testing.assert_allclose(sorted(s[0, 0] for s in segments), np.sort(ts))
+    assert {line.get_gid() for line in ax.get_lines()} >= {"scale_time", "scale_V"}
+    (bar,) = [line for line in ax.get_lines() if line.get_gid() == "scale_V"]
+    assert np.ptp(bar.get_ydata()) == shift
+    assert not ax.axison
+    ax.figure.savefig(tmp_path / "shifted.png")
+    # the original's signature
+    fig, ax = plt.subplots()
+    plots.shifted_Vms_subplot(data, ax, ["Inh", "Exc"], ["r", "g"], [100, 300], spike_peak=-30, Tbar=20)
+    assert [line.get_gid() for line in ax.get_lines()][:2] == ["Vm_Inh_0", "Vm_Inh_1"]
+
+
+def test_raster_and_Vm_and_pretty_layouts(data, tmp_path):
+    from network.errors import ParameterError
+
+    fig, AX = plots.raster_and_Vm(data)
+    assert [ax.get_label() for ax in AX] == ["Vm", "raster"]
+    raster = {line.get_gid(): line for line in AX[1].get_lines()}
+    assert raster["raster_Exc"].get_xdata().size == data["tRASTER_Exc"].size
+    assert len([line for line in AX[0].get_lines() if (line.get_gid() or "").startswith("Vm_")]) == 5
+    fig.savefig(tmp_path / "raster_and_Vm.png")
+    fig, AX = plots.raster_and_Vm_plot(data, smooth_population_activity=10.0)
+    assert [ax.get_label() for ax in AX] == ["Vm", "raster", "pop_act"]
+    exc = [line for line in AX[2].get_lines() if line.get_label() == "Exc"][0]
+    np.testing.assert_allclose(exc.get_ydata(), analysis.smooth(data["POP_ACT_Exc"], data["dt"], 10.0))
+    # toy-network.py's call
+    fig, AX = plots.pretty(data, tzoom=None, axes_extents=dict(Raster=2, Vm=7), Vm_args=dict(vpeak=10, shift=25),
+                           Raster_args=dict(ms=4, with_annot=False),
+                           fig_args=dict(figsize=(2.2, 0.3), dpi=150, hspace=0.3, bottom=0.2, top=0.2,
+                                         left=0.1, right=0.1),
+                           COLORS=["tab:green", "tab:red"])
+    assert [ax.get_label() for ax in AX] == ["Vm", "raster"]
+    vm = [line for line in AX[0].get_lines() if (line.get_gid() or "").startswith("Vm_")]
+    np.testing.assert_allclose(vm[0].get_ydata(), data["VMS_Exc"][0] + 4 * 25.0)
+    bars = [c for c in AX[0].collections if c.get_gid() == "spikes_Exc"][0]
+    tops = {round(s[1, 1] - 10.0, 9) for s in bars.get_segments()}
+    assert tops <= {100.0, 75.0, 50.0} and tops
+    fig.savefig(tmp_path / "pretty_toy.png")
+    fig, AX = plots.pretty(data)
+    assert [ax.get_label() for ax in AX] == ["Vm", "raster", "rate_Exc", "rate_Inh"]
+    fig.savefig(tmp_path / "pretty.png")
+    with pytest.raises(ParameterError, match="clip_spikes=True is not available"):
+        plots.pretty(data, Vm_args=dict(clip_spikes=True))
+    with pytest.raises(ParameterError, match=r"unknown option\(s\) \['Vpeak'\]"):
+        plots.raster_and_Vm(data, Vm_args=dict(Vpeak=10))
+
+
+def test_plot_times_may_be_quantities(data):
+    import brian2 as b2
+
+    from network.errors import UnitError
+
+    ax = plots.pop_act_plot(data, "Exc", tzoom=(0.1 * b2.second, 200 * b2.ms), smooth_ms=5 * b2.ms)
+    assert ax.get_xlim() == (100.0, 200.0) and "5 ms" in ax.get_ylabel()
+    with pytest.raises(UnitError, match="tzoom"):
+        plots.raster_plot(data, tzoom=(0 * b2.mV, 10 * b2.mV))
