@@ -5,6 +5,8 @@ Reference simulations use NEURON's built-in ``hh`` (with its rate tables off,
 single segment of the same area, at the same dt and temperature.
 """
 
+import re
+
 import numpy as np
 import pytest
 from brian2 import mV, ms, siemens, cm, mM, nA, volt
@@ -106,10 +108,34 @@ def test_user_mechanism_and_its_mistakes():
 
 
 def test_parameters_are_variables_not_literals():
-    """Every declared parameter is a variable of the equations, so new values reuse code."""
+    """Every parameter of a composed membrane is a declared variable, so new values reuse code."""
     for mechanism in LIBRARY.values():
-        for name in mechanism.parameters:
-            assert name in compose([mechanism]).equations
+        membrane = compose([mechanism])
+        for name in membrane.parameters:
+            assert re.search(rf"^{name} : [^=]*$", membrane.equations, flags=re.M), (mechanism.name, name)
+    membrane = compose(list(LIBRARY.values()), E_K=-85, celsius=34)
+    for name in membrane.parameters:
+        assert re.search(rf"^{name} : [^=]*$", membrane.equations, flags=re.M), name
+
+
+def test_library_mechanisms_integrate_with_exponential_euler():
+    """All library mechanisms pass Mechanism.check (linear in their states, exprel kept)."""
+    for mechanism in LIBRARY.values():
+        mechanism.check()
+    with pytest.raises(ParameterError, match="exprel\\(clip\\("):
+        Mechanism("bad", """
+            I_bad = g_bad*m_bad*(E_K - v) : amp/meter**2
+            dm_bad/dt = a_bad*(1 - m_bad) - m_bad/ms : 1
+            a_bad = 1/exprel(-(v/mV + 27)/3.8)/ms : Hz
+            g_bad : siemens/meter**2
+            """, {"g_bad": 1e-3}, {"m_bad": "0"}, "test", "test", ions=("k",))
+    nonlinear = Mechanism("nl", """
+        I_nl = g_nl*m_nl*(E_K - v) : amp/meter**2
+        dm_nl/dt = -m_nl**2/ms : 1
+        g_nl : siemens/meter**2
+        """, {"g_nl": 1e-3}, {"m_nl": "0"}, "test", "test", ions=("k",))
+    with pytest.raises(ParameterError, match="exponential Euler cannot integrate"):
+        nonlinear.check()
 
 
 # ------------------------------------------------------------- steady states (brian2)

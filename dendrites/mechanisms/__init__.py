@@ -15,6 +15,12 @@ Library
     Hodgkin and Huxley (1952), exactly NEURON's built-in ``hh``.
 ``traub``
     Traub and Miles (1991) Na/K with threshold shift VT, the original project's HH.
+``NaTa_t``, ``NaTs2_t``, ``Nap_Et2``, ``SKv3_1``, ``K_Pst``, ``K_Tst``, ``Im``, ``Ih``, ``Ca_HVA``, ``Ca_LVAst``, ``SK_E2``, ``CaDynamics_E2``
+    The channels and calcium dynamics of Hay et al. (2011), ModelDB 139653
+    (:data:`HAY2011`; :mod:`dendrites.mechanisms.hay2011`).
+``kap``, ``kad``
+    Proximal and distal A-type K currents of Migliore et al. (1999)
+    (:mod:`dendrites.mechanisms.migliore1999`).
 
 Writing a mechanism
 -------------------
@@ -66,9 +72,12 @@ Using a membrane in a SpatialNeuron::
 from .core import SHARED_NAMES, Mechanism, Membrane, compose, plain_unit, _mechanism_lookup
 from .passive import leak
 from .hodgkin_huxley import hh, traub
+from .hay2011 import (HAY2011, NaTa_t, NaTs2_t, Nap_Et2, SKv3_1, K_Pst, K_Tst, Im, Ih, Ca_HVA,
+                      Ca_LVAst, SK_E2, CaDynamics_E2)
+from .migliore1999 import kap, kad
 
 #: Every library mechanism by name.
-LIBRARY = {m.name: m for m in (leak, hh, traub)}
+LIBRARY = {m.name: m for m in (leak, hh, traub, *HAY2011.values(), kap, kad)}
 
 
 def get_mechanism(name):
@@ -91,5 +100,7 @@ def get_mechanism(name):
     return _mechanism_lookup(LIBRARY, name)
 
 
-__all__ = ["Mechanism", "Membrane", "compose", "get_mechanism", "LIBRARY", "SHARED_NAMES",
-           "plain_unit", "leak", "hh", "traub"]
+__all__ = ["Mechanism", "Membrane", "compose", "get_mechanism", "LIBRARY", "HAY2011",
+           "SHARED_NAMES", "plain_unit", "leak", "hh", "traub", "NaTa_t", "NaTs2_t", "Nap_Et2",
+           "SKv3_1", "K_Pst", "K_Tst", "Im", "Ih", "Ca_HVA", "Ca_LVAst", "SK_E2", "CaDynamics_E2",
+           "kap", "kad"]

@@ -317,7 +317,10 @@ class Mechanism:
         for key, value in parameters.items():
             if key in declared:
                 dim = eqs[key].dim
-            elif key in SHARED_NAMES and key not in ("v", "I_Ca") and key in self.shared:
+            elif key in SHARED_NAMES and key not in ("v", "I_Ca") and (
+                    key in self.shared
+                    or (key in ("celsius", "cao") and ("E_Ca" in self.shared or concentration))):
+                # celsius and cao enter E_Ca when it is a Nernst potential
                 dim = b2.get_dimensions(_unit_value(SHARED_NAMES[key][1])) if SHARED_NAMES[key][1] != "1" \
                     else b2.units.fundamentalunits.DIMENSIONLESS
             else:
@@ -338,9 +341,60 @@ class Mechanism:
             raise ParameterError(f"{where}: initial has no expression for the states {lacking}.")
         self.initial = OrderedDict((s, str(initial[s])) for s in states)
         self.states = tuple(states)
+        self._check_exprel()
 
     def __repr__(self):
         return f"Mechanism({self.name!r}, states={list(self.states)}, parameters={list(self.parameters)})"
+
+    def check(self):
+        """Check that brian2's exponential Euler integrates the mechanism as written.
+
+        A ``SpatialNeuron`` integrates the channel states with
+        ``method="exponential_euler"``, which needs every state's equation to be
+        linear in that state. The check also catches a sympy trap: ``exprel(x)``
+        whose argument contains a numeric constant (``exprel(-(v/mV + 40)/10)``) is
+        rewritten into ``(exp(x) - 1)/x`` in the update code, 0/0 at the singular
+        potential; write ``exprel(clip(x, -500, 500))`` (``clip`` is opaque to sympy
+        and the bounds change nothing for |V| < 2 V), as the library does.
+
+        Raises
+        ------
+        ParameterError
+            The equations are not exponential-Euler integrable, or an ``exprel``
+            disappears from the update code.
+        """
+        b2 = _brian2()
+        from brian2.stateupdaters.exponential_euler import exponential_euler
+
+        declarations = {"v": "v : volt", "E_Na": "E_Na : volt", "E_K": "E_K : volt",
+                        "E_Ca": "E_Ca : volt", "cai": "cai : mol/meter**3",
+                        "cao": "cao : mol/meter**3", "I_Ca": "I_Ca : amp/meter**2",
+                        "celsius": "celsius : 1"}
+        extra = [declarations[x] for x in self.shared if not (x == "cai" and self.is_concentration)]
+        eqs = b2.Equations(self.equations + "\n" + "\n".join(extra))
+        where = f"Mechanism {self.name!r}"
+        if not self.states:
+            return
+        try:
+            code = exponential_euler(eqs)
+        except Exception as exc:
+            raise ParameterError(f"{where}: brian2's exponential Euler cannot integrate the states "
+                                 f"(each state's equation must be linear in that state): {exc}") from None
+        self._check_exprel()
+
+    def _check_exprel(self):
+        """Raise ParameterError for an ``exprel`` call that sympy would expand."""
+        from brian2.core.functions import DEFAULT_FUNCTIONS
+        from brian2.parsing.sympytools import str_to_sympy
+
+        where = f"Mechanism {self.name!r}"
+        exprel = DEFAULT_FUNCTIONS["exprel"].sympy_func
+        for argument in _call_arguments(self.equations, "exprel"):
+            if not str_to_sympy(f"exprel({argument})").has(exprel):
+                raise ParameterError(
+                    f"{where}: sympy rewrites exprel({argument}) into (exp(x) - 1)/x in the state "
+                    f"update, which is 0/0 at the singular potential; write "
+                    f"exprel(clip({argument}, -500, 500)).")
 
     def summary(self):
         """Return a readable multi-line description: reference, parameters with defaults, equations.
@@ -561,6 +615,19 @@ def compose(mechanisms, **options):
     for key in parameters:
         ordered[key] = parameters[key]
     return Membrane(equations, currents, ordered, initial, mechanisms, calcium_reversal)
+
+
+def _call_arguments(text, function):
+    """The argument strings of every call ``function(...)`` in ``text``."""
+    arguments = []
+    for match in re.finditer(rf"\b{function}\(", text):
+        start = match.end()
+        depth, pos = 1, start
+        while depth and pos < len(text):
+            depth += {"(": 1, ")": -1}.get(text[pos], 0)
+            pos += 1
+        arguments.append(text[start:pos - 1])
+    return arguments
 
 
 def _mechanism_lookup(registry, name):
