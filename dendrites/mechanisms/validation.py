@@ -46,12 +46,17 @@ def _codegen_target(target):
 def _assign(group, membrane, overrides):
     import brian2
 
+    from .core import _as_quantity
+
     values = dict(membrane.parameters)
     for key, value in (overrides or {}).items():
         if key not in values:
             raise ParameterError(f"parameter override {key!r} is not a parameter of {membrane!r}; "
                                  f"parameters are {list(values)}.")
-        values[key] = value
+        default = values[key]
+        dim = brian2.get_dimensions(default) if isinstance(default, brian2.Quantity) \
+            else brian2.units.fundamentalunits.DIMENSIONLESS
+        values[key] = _as_quantity(value, dim, key, "parameters")
     for key, value in values.items():
         setattr(group, key, value)
     return values
@@ -218,7 +223,7 @@ def _arbor_cell(mechanisms, *, diameter, v_init, Cm, ions, celsius, clamp=None, 
         decor.paint("(all)", A.voltage_process(f"v_clamp/v0={clamp}"))
     if stimulus is not None:
         onset, width, amplitude = stimulus
-        decor.place('"c"', A.iclamp(onset * U.ms, width * U.ms, amplitude * U.nA), "stim")
+        decor.place('"c"', A.i_clamp(onset * U.ms, width * U.ms, amplitude * U.nA))
     labels = A.label_dict({"c": "(location 0 0.5)"})
     return A.cable_cell(tree, decor, labels, discretization=A.cv_policy_single())
 
