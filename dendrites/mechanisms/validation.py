@@ -361,20 +361,23 @@ def arbor_current_clamp(mechanisms, amplitude, onset, width, tstop, dt, *, ions=
 # ------------------------------------------------------------------------ NEURON
 
 def _neuron_section(h, mechanism, params, diameter, celsius, ions):
+    """One segment (L = diam) with ``mechanism`` (a name, or a list of (name, params))."""
     sec = h.Section(name="soma")
     sec.L = diameter
     sec.diam = diameter
     sec.nseg = 1
-    sec.insert(mechanism)
-    for key, value in params.items():
-        setattr(sec(0.5), f"{key}_{mechanism}", value)
+    inserted = [(mechanism, params)] if isinstance(mechanism, str) else list(mechanism)
+    for name, values in inserted:
+        sec.insert(name)
+        for key, value in values.items():
+            setattr(sec(0.5), f"{key}_{name}", value)
+        # NEURON's hh tabulates its rates on a 1 mV grid (usetable_hh = 1); compare
+        # against the exact rate functions.
+        if hasattr(h, f"usetable_{name}"):
+            setattr(h, f"usetable_{name}", 0)
     for key, value in ions.items():
         setattr(sec, key, value)
     h.celsius = celsius
-    # NEURON's hh tabulates its rates on a 1 mV grid (usetable_hh = 1); compare
-    # against the exact rate functions.
-    if hasattr(h, f"usetable_{mechanism}"):
-        setattr(h, f"usetable_{mechanism}", 0)
     return sec
 
 
@@ -387,10 +390,12 @@ def neuron_voltage_clamp(mechanism, params, v_hold, v_step, duration, dt, record
 
     Parameters
     ----------
-    mechanism : str
-        NEURON density mechanism (e.g. ``"hh"``).
+    mechanism : str or list of (str, dict)
+        NEURON density mechanism (e.g. ``"hh"``), built in or loaded with
+        ``neuron.load_mechanisms``; or several as (name, range parameters).
     params : dict
-        Its range parameters without suffix (``{"gnabar": 0.12}``), NEURON units.
+        Range parameters of a single ``mechanism`` without suffix
+        (``{"gnabar": 0.12}``), NEURON units.
     v_hold, v_step, duration, dt : float
         mV, mV, ms, ms.
     records : dict
