@@ -308,3 +308,23 @@ def test_calcium_decay_and_steady_influx_are_analytic():
     ss = 1e-4 + 0.080 * 0.05 * current[0] / (2 * 96485.3321233100184 * 0.1e-6)
     expected = ss + (5e-5 - ss) * np.exp(-trace["t"] * 1e-3 / 0.080)
     np.testing.assert_allclose(trace["cai"], expected, rtol=1e-9)
+
+
+@pytest.mark.slow
+def test_new_parameter_values_reuse_the_compiled_code():
+    """Running a membrane again with other densities, reversal potentials and temperature
+    compiles nothing new (the values are variables of the generated code)."""
+    from pathlib import Path
+
+    from brian2.codegen.runtime.cython_rt.extension_manager import get_cython_cache_dir
+
+    membrane = compose([leak, hh])
+    first = brian2_current_clamp(membrane, 0.1, 1.0, 5.0, 8.0, 0.025, target="cython")
+    cache = Path(get_cython_cache_dir())
+    before = sorted(p.name for p in cache.glob("*.so")) if cache.exists() else []
+    second = brian2_current_clamp(membrane, 0.3, 2.0, 4.0, 8.0, 0.025, target="cython",
+                                  parameters={"gnabar_hh": 0.2, "E_K": -90.0, "celsius": 20.0,
+                                              "g_leak": 2e-4})
+    after = sorted(p.name for p in cache.glob("*.so")) if cache.exists() else []
+    assert before and after == before
+    assert not np.allclose(first["v"], second["v"])  # the new values were used
