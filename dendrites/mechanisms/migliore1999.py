@@ -18,9 +18,11 @@ Both are ``I = gbar*n*l*(E_K - v)`` with (V in mV, celsius in degC)::
 (the mod files' own constants for F, R and 0 degC). ``kap`` (proximal, < 100 um from
 the soma): vhalfn 11 mV, zetan -1.5, gmn 0.55, a0n 0.05/ms; ``kad`` (distal):
 vhalfn -1 mV, zetan -1.8, gmn 0.39, a0n 0.1/ms; both vhalfl -56 mV, zetal 3,
-gml 1, lmin 2 ms, nmin 0.1 ms, pw -1, tq -40 mV, qq 5 mV, q10 5, qtl 1, gbar
+lmin 2 ms, nmin 0.1 ms, pw -1, tq -40 mV, qq 5 mV, q10 5, qtl 1, gbar
 0.008 S/cm2. Every one of these is a per-compartment parameter (``vhalfn_kap``
-...), as in the mod files. Defaults of the shared names: E_K = -90 mV and
+...), as in the mod files (their ``a0l`` and ``gml`` enter no equation and are
+left out). nmin is 0.1 ms as in ModelDB 2796 and the original project; some
+later distributions of kad use 0.2 ms (set ``nmin_kad``). Defaults of the shared names: E_K = -90 mV and
 celsius = 34, the values of the original project's A-type currents
 (``yzerlaut/neural_network_dynamics``, ``nrn/active_mechanisms.py``).
 """
