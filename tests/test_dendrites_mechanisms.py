@@ -55,6 +55,24 @@ def test_compose_options_override_and_reject():
         compose(["hh"])
 
 
+def test_calcium_bookkeeping_modes():
+    """E_Ca fixed without calcium dynamics, Nernst with CaDynamics_E2; cai a parameter or a state."""
+    import dendrites.mechanisms as mech
+
+    fixed = compose([mech.Ca_HVA])
+    assert fixed.calcium_reversal == "fixed"
+    assert "E_Ca : volt" in fixed.equations and "E_Ca" in fixed.parameters
+    dynamic = compose([mech.Ca_HVA, mech.Ca_LVAst, mech.SK_E2, mech.CaDynamics_E2])
+    assert dynamic.calcium_reversal == "nernst"
+    assert "I_Ca = I_Ca_HVA + I_Ca_LVAst : amp/meter**2" in dynamic.equations
+    assert "E_Ca" not in dynamic.parameters and dynamic.parameters["cao"] == 2 * mM
+    assert list(dynamic.initial)[0] == "cai"
+    reader = compose([mech.SK_E2])
+    assert "cai : mol/meter**3" in reader.equations and reader.parameters["cai"] == 5e-5 * mM
+    with pytest.raises(ParameterError, match="calcium_reversal"):
+        compose([mech.Ca_HVA], calcium_reversal="ghk")
+
+
 def test_get_mechanism_unknown_name():
     assert get_mechanism("hh") is hh
     with pytest.raises(MechanismKeyError, match="unknown mechanism 'hhh'.*Did you mean 'hh'"):

@@ -32,7 +32,7 @@ A user writes a mechanism exactly the way the library does. NEURON's ``hh`` is::
         I_hh = gnabar_hh*m_hh**3*h_hh*(E_Na - v) + gkbar_hh*n_hh**4*(E_K - v) + gl_hh*(el_hh - v) : amp/meter**2
         dm_hh/dt = q10_hh*(alpha_m_hh - m_hh*(alpha_m_hh + beta_m_hh)) : 1
         ...                                  (h_hh, n_hh likewise)
-        alpha_m_hh = 1/exprel(-(v/mV + 40)/10)/ms : Hz
+        alpha_m_hh = 1/exprel(clip(-(v/mV + 40)/10, -500, 500))/ms : Hz
         ...                                  (the other five rates)
         q10_hh = 3**((celsius - 6.3)/10) : 1
         gnabar_hh : siemens/meter**2
@@ -54,7 +54,11 @@ declared parameters with a default in ``parameters``; (4) the shared names ``v``
 being declared (``compose`` declares them), and the mechanism's source values of the
 ones it reads go into ``parameters``; (5) ``initial`` gives each state's steady state
 at the current ``v``; (6) ``ions`` names the ion carrying the current (``"ca"``
-makes it part of ``I_Ca``).
+makes it part of ``I_Ca``); (7) a rate with a removable singularity is written
+``k/exprel(clip(x, -500, 500))`` (sympy would expand ``exprel`` of an argument with
+a numeric offset into 0/0 at the singular potential; :class:`Mechanism` refuses
+it); (8) every state equation must be linear in its own state, as brian2's
+exponential Euler requires (:meth:`Mechanism.check`).
 
 Using a membrane in a SpatialNeuron::
 
