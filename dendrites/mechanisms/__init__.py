@@ -73,7 +73,7 @@ Using a membrane in a SpatialNeuron::
         setattr(neuron, state, expression)
 """
 
-from .core import SHARED_NAMES, Mechanism, Membrane, compose, plain_unit, _mechanism_lookup
+from .core import SHARED_NAMES, Mechanism, Membrane, compose, lookup_mechanism, plain_unit
 from .passive import leak
 from .hodgkin_huxley import hh, traub
 from .hay2011 import (HAY2011, NaTa_t, NaTs2_t, Nap_Et2, SKv3_1, K_Pst, K_Tst, Im, Ih, Ca_HVA,
@@ -101,7 +101,7 @@ def get_mechanism(name):
     MechanismKeyError
         Unknown name (the message lists the library and close matches).
     """
-    return _mechanism_lookup(LIBRARY, name)
+    return lookup_mechanism(LIBRARY, name)
 
 
 __all__ = ["Mechanism", "Membrane", "compose", "get_mechanism", "LIBRARY", "HAY2011",

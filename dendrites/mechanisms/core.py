@@ -61,7 +61,8 @@ import numpy as np
 
 from ..errors import MechanismKeyError, ParameterError, UnitError
 
-__all__ = ["Mechanism", "Membrane", "compose", "SHARED_NAMES", "plain_unit"]
+__all__ = ["Mechanism", "Membrane", "compose", "SHARED_NAMES", "plain_unit", "as_quantity",
+           "lookup_mechanism"]
 
 #: name -> (brian2 unit of the declaration, plain unit) of the names shared by mechanisms
 SHARED_NAMES = OrderedDict([
@@ -127,35 +128,50 @@ def _unit_value(unit_name):
     return eval(unit_name, {k: getattr(b2, k) for k in ("mV", "ms", "siemens", "cm", "mA", "mM", "um")})
 
 
-def _as_quantity(value, dimensions, name, where):
-    """Convert ``value`` (Quantity or plain number) to a Quantity of ``dimensions``."""
+def as_quantity(value, dimensions, name, where):
+    """Convert a parameter value (Quantity or plain number) to a Quantity of ``dimensions``.
+
+    Parameters
+    ----------
+    value : float or brian2 Quantity
+        A plain number is taken in NEURON's unit of the dimension (see
+        :func:`plain_unit`); a Quantity must have the dimension.
+    dimensions : brian2 Dimension
+        The declared dimension of the variable.
+    name : str
+        Variable name for messages.
+    where : str
+        Who asks (e.g. ``"compose"``), for messages.
+
+    Returns
+    -------
+    brian2 Quantity or float
+        A float for dimensionless variables.
+
+    Raises
+    ------
+    UnitError
+        Wrong dimension, not a number, or a plain number for a dimension without
+        plain unit.
+    ParameterError
+        A non-scalar value.
+    """
+    from stimuli.arguments import to_plain
+
     b2 = _brian2()
     plain = plain_unit(dimensions)
-    if isinstance(value, b2.Quantity):
-        if b2.get_dimensions(value) is not dimensions:
-            raise UnitError(
-                f"{where}: {name}={value!r} has dimension '{b2.get_dimensions(value)}' but "
-                f"{name} is declared with dimension '{dimensions}'; pass a Quantity of that "
-                f"dimension" + (f" or a plain number in {plain}." if plain else ".")
-            )
-        if np.ndim(value) != 0:
-            raise ParameterError(f"{where}: {name}={value!r} must be a scalar default value.")
-        return value
-    if isinstance(value, (bool, np.bool_, str, bytes)) or not np.isscalar(value):
-        raise UnitError(f"{where}: {name}={value!r} is not a number; pass a scalar "
-                        + (f"in {plain} or a Quantity." if plain else "Quantity."))
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise UnitError(f"{where}: {name}={value!r} is not a number.") from None
+    if np.ndim(value) != 0:
+        raise ParameterError(f"{where}: {name}={value!r} must be a scalar default value.")
     if plain is None:
+        if isinstance(value, b2.Quantity) and b2.get_dimensions(value) is dimensions:
+            return value
         raise UnitError(
-            f"{where}: {name}={value!r} is a plain number but {name} has dimension "
-            f"'{dimensions}', for which no plain unit is defined; pass a brian2 Quantity."
-        )
+            f"{where}: {name}={value!r} must be a brian2 Quantity of dimension '{dimensions}' "
+            f"(no plain unit is defined for it).")
+    number = to_plain(value, plain, f"{where}: {name}", error=UnitError)
     if plain == "1":
-        return number
-    return number * _unit_value(plain)
+        return float(number)
+    return float(number) * _unit_value(plain)
 
 
 def _format_quantity(q):
@@ -327,7 +343,7 @@ class Mechanism:
                 raise ParameterError(
                     f"{where}: parameters has {key!r}, which the equations neither declare as a "
                     f"parameter nor read as a shared name; declared parameters are {declared}.")
-            self.parameters[key] = _as_quantity(value, dim, key, where)
+            self.parameters[key] = as_quantity(value, dim, key, where)
 
         if not isinstance(initial, dict):
             raise ParameterError(f"{where}: initial must be a dict {{state: expression}}.")
@@ -542,7 +558,7 @@ def compose(mechanisms, **options):
         unit, plain = SHARED_NAMES[key]
         dim = b2.units.fundamentalunits.DIMENSIONLESS if plain == "1" else b2.get_dimensions(_unit_value(plain))
         if key in options:
-            parameters[key] = _as_quantity(options.pop(key), dim, key, "compose")
+            parameters[key] = as_quantity(options.pop(key), dim, key, "compose")
             continue
         given = shared_values.get(key, [])
         distinct = []
@@ -567,7 +583,7 @@ def compose(mechanisms, **options):
             value = options.pop(key)
             old = parameters[key]
             dim = b2.get_dimensions(old) if isinstance(old, b2.Quantity) else b2.units.fundamentalunits.DIMENSIONLESS
-            parameters[key] = _as_quantity(value, dim, key, "compose")
+            parameters[key] = as_quantity(value, dim, key, "compose")
     if options:
         bad = sorted(options)
         hints = {k: difflib.get_close_matches(k, list(parameters), n=1) for k in bad}
@@ -630,8 +646,19 @@ def _call_arguments(text, function):
     return arguments
 
 
-def _mechanism_lookup(registry, name):
-    """Return ``registry[name]`` or raise MechanismKeyError with close matches."""
+def lookup_mechanism(registry, name):
+    """Return ``registry[name]`` or raise :class:`MechanismKeyError` naming close matches.
+
+    Parameters
+    ----------
+    registry : dict
+        ``{name: Mechanism}``.
+    name : str
+
+    Returns
+    -------
+    Mechanism
+    """
     try:
         return registry[name]
     except (KeyError, TypeError):

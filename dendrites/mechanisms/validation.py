@@ -46,7 +46,7 @@ def _codegen_target(target):
 def _assign(group, membrane, overrides):
     import brian2
 
-    from .core import _as_quantity
+    from .core import as_quantity
 
     values = dict(membrane.parameters)
     for key, value in (overrides or {}).items():
@@ -56,7 +56,7 @@ def _assign(group, membrane, overrides):
         default = values[key]
         dim = brian2.get_dimensions(default) if isinstance(default, brian2.Quantity) \
             else brian2.units.fundamentalunits.DIMENSIONLESS
-        values[key] = _as_quantity(value, dim, key, "parameters")
+        values[key] = as_quantity(value, dim, key, "parameters")
     for key, value in values.items():
         setattr(group, key, value)
     return values
@@ -437,7 +437,8 @@ def neuron_current_clamp(mechanism, params, amplitude, onset, width, tstop, dt, 
     Returns
     -------
     dict
-        ``"t"`` (ms) and ``"v"`` (mV), sampled every ``dt``.
+        ``"t"`` (ms) and ``"v"`` (mV), sampled every ``dt``; ``"_keep"`` holds the
+        NEURON section and stimulus (they vanish when no Python reference remains).
     """
     from neuron import h
 
