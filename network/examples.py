@@ -54,18 +54,19 @@ def run_rs_fs(output_dir="output", Model=None, code_target="runtime", figure=Tru
         The data dict (as written to the HDF5 file), with ``'files'`` added.
     """
     from . import analysis, build, plots, recording, stim
+    from .core import time_array
     from .run import collect_and_run, set_code_target
 
     os.makedirs(output_dir, exist_ok=True)
     set_code_target(code_target, directory=os.path.join(output_dir, "standalone"), threads=threads)
     M = dict(RS_FS_MODEL, **(Model or {}))
-    t_array = np.arange(int(M["tstop"] / M["dt"])) * M["dt"]
+    t_array = time_array(M)
     NTWK = build.populations(M, ["Exc", "Inh"], AFFERENT_POPULATIONS=["AffExc"], with_raster=True,
                              with_Vm=4, with_synaptic_currents=True, verbose=verbose)
-    build.recurrent_connections(NTWK, SEED=5, verbose=verbose)
+    build.recurrent_connections(NTWK, seed=5, verbose=verbose)
     rate = 4.0 + 4 * np.exp(-((t_array - 1000) ** 2) / 2 / 100**2)
     for pop in ["Exc", "Inh"]:
-        stim.construct_feedforward_input(NTWK, pop, "AffExc", t_array, rate, SEED=32, verbose=verbose)
+        stim.construct_feedforward_input(NTWK, pop, "AffExc", t_array, rate, seed=32, verbose=verbose)
     build.initialize_to_rest(NTWK)
     collect_and_run(NTWK, verbose=verbose)
     h5 = os.path.join(output_dir, "RS-FS_data.h5")
