@@ -37,7 +37,7 @@ def _rs_fs(args):
     try:
         run_rs_fs(args.output, Model=overrides, code_target=args.target, figure=not args.no_figure,
                   verbose=not args.quiet, threads=args.threads)
-    except NetworkError as err:
+    except (NetworkError, OSError) as err:  # bad input or an unwritable output: one line, no traceback
         print(f"nnd rs-fs: error: {err}", file=sys.stderr)
         return 2
     return 0

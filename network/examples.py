@@ -11,6 +11,8 @@ import os
 
 import numpy as np
 
+from .errors import RecordingError
+
 __all__ = ["RS_FS_MODEL", "run_rs_fs"]
 
 #: The seed README's Model, verbatim (ms, mV, pF, nS, pA, Hz).
@@ -57,7 +59,15 @@ def run_rs_fs(output_dir="output", Model=None, code_target="runtime", figure=Tru
     from .core import time_array
     from .run import collect_and_run, set_code_target
 
-    os.makedirs(output_dir, exist_ok=True)
+    try:
+        os.makedirs(output_dir, exist_ok=True)
+        probe = os.path.join(output_dir, ".nnd_write_test")
+        with open(probe, "w"):
+            pass
+        os.remove(probe)
+    except OSError as exc:
+        raise RecordingError(f"cannot write the outputs to {os.fspath(output_dir)!r}: {exc.strerror or exc}; "
+                             f"choose a writable folder with -o/--output (output_dir).") from None
     set_code_target(code_target, directory=os.path.join(output_dir, "standalone"), threads=threads)
     M = dict(RS_FS_MODEL, **(Model or {}))
     t_array = time_array(M)

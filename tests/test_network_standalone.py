@@ -6,6 +6,8 @@ import pytest
 import network as ntwk
 
 
+@pytest.mark.standalone
+@pytest.mark.slow
 def test_lif_period_in_cpp_standalone(tmp_path, cell_model):
     """The analytic LIF period holds in the standalone build as in runtime mode.
 
@@ -59,6 +61,8 @@ def _standalone_drive_counts(tmp_path, cell_model, threads, name):
     return G
 
 
+@pytest.mark.standalone
+@pytest.mark.slow
 def test_openmp_threads_are_reproducible_and_poisson(tmp_path, cell_model):
     """Two threads: the same seed gives the same events; counts have the drive's mean."""
     a = _standalone_drive_counts(tmp_path, cell_model, 2, "omp_a")

@@ -1,0 +1,29 @@
+"""`nnd rs-fs`: bad output folders, non-integer tstop, the compile message only when compiling."""
+
+import numpy as np
+import pytest
+
+from dendrites.cli import main
+
+
+def test_unwritable_output_is_one_line_and_exit_2(capsys):
+    assert main(["rs-fs", "-o", "/proc/foo", "--tstop", "1", "-q", "--no-figure"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("nnd rs-fs: error: cannot write the outputs to '/proc/foo'") and "-o/--output" in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+@pytest.mark.slow
+def test_non_integer_tstop_runs_and_warm_runs_do_not_announce_compilation(tmp_path, capsys):
+    """--tstop 0.3 (0.3/0.1 = 2.9999999999999996) runs 3 steps; a second run of the same
+    structure reuses the compiled code and says nothing about compiling; the summary reports
+    the code preparation apart from the loop."""
+    from network.recording import load_dict_from_hdf5
+
+    for k in range(2):
+        assert main(["rs-fs", "-o", str(tmp_path / str(k)), "--tstop", "0.3", "--no-figure"]) == 0
+        out = capsys.readouterr().out
+    data = load_dict_from_hdf5(tmp_path / "1" / "RS-FS_data.h5")
+    np.testing.assert_allclose(data["t_array"], [0.0, 0.1, 0.2])
+    assert data["VMS_Exc"].shape == (4, 3)
+    assert "compiling" not in out and "code preparation" in out and "loop" in out
