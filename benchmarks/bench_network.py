@@ -117,7 +117,7 @@ def worker_toolkit(target, workdir, t_launch):
     from network.examples import RS_FS_MODEL
     Model = dict(RS_FS_MODEL)  # the README's Model dict, verbatim
 
-    t_array = ntwk.arange(int(Model['tstop']/Model['dt']))*Model['dt']
+    t_array = ntwk.arange(int(Model['tstop']/Model['dt']))*Model['dt']  # the README's idiom
     NTWK = ntwk.build.populations(Model, ['Exc', 'Inh'],
                                   AFFERENT_POPULATIONS=['AffExc'],
                                   with_raster=True, with_Vm=4,
@@ -191,8 +191,9 @@ dLambda_AffExc/dt = rate_AffExc(t) : 1
 Enext_AffExc : 1
 Ie = Gsyn_Exc*(Erev_Exc - V) + Gsyn_AffExc*(Erev_AffExc - V) : amp
 Ii = Gsyn_Inh*(Erev_Inh - V) : amp
+Ipulse : amp
 dw/dt = (a*(V - El) - w)/tauw : amp
-dV/dt = (Gl*(El - V) + Gl*deltaV*exp((V - Vthre)/deltaV) + Ie + Ii - w)/Cm : volt (unless refractory)
+dV/dt = (Gl*(El - V) + Gl*deltaV*exp((V - Vthre)/deltaV) + Ie + Ii - w + Ipulse)/Cm : volt (unless refractory)
 """
 
 
@@ -212,7 +213,7 @@ def worker_plain(target, workdir, t_launch):
     else:
         b2.set_device("cpp_standalone", directory=build_dir, build_on_run=False)
         b2.prefs.devices.cpp_standalone.openmp_threads = THREADS[target] if THREADS[target] > 1 else 0
-    b2.defaultclock.dt = 0.1 * ms
+    b2.defaultclock.dt = 0.1 * ms  # plain brian2 as users write it (the toolkit uses its own clock)
     tstop, dt = 1500.0, 0.1
     N = {"Exc": 4000, "Inh": 1000}
     N_aff, p_aff = 400, 0.5

@@ -49,7 +49,7 @@ import numbers
 from stimuli.arguments import check_probability
 
 from . import connectivity as conn
-from .core import Network, as_network, brian2, cell_indices, plain, resolve_seed
+from .core import UNSET, Network, as_network, brian2, cell_indices, plain, resolve_seed
 from .errors import ModelKeyError, ModelValueError, SimulationError, UnitError
 from .model import (CELL_PARAMETERS, OPTIONAL_CELL_PARAMETERS, cell_parameters, check_seed, get,
                     seed_sequence, synaptic_parameters, validate_model)
@@ -475,7 +475,7 @@ def _pairs(NTWK):
     return [(pre, post) for post in pops for pre in pops if f"p_{pre}_{post}" in NTWK["Model"]]
 
 
-def recurrent_connections(NTWK, seed=None, rule="fixed_indegree", autapses=True, verbose=False, SEED=None):
+def recurrent_connections(NTWK, seed=UNSET, rule="fixed_indegree", autapses=True, verbose=False, SEED=UNSET):
     """Connect the simulated populations with each other, as the Model says.
 
     For every pair with a ``p_<pre>_<post>`` key, synapses of weight
@@ -593,8 +593,8 @@ def _is_sparse(matrix):
     return sp.issparse(matrix)
 
 
-def ring_connections(NTWK, pre, post, sigma, seed=None, delay_min=0.0, delay_max=0.0, autapses=False,
-                     verbose=False, SEED=None):
+def ring_connections(NTWK, pre, post, sigma, seed=UNSET, delay_min=0.0, delay_max=0.0, autapses=False,
+                     verbose=False, SEED=UNSET):
     """Distance-dependent connectivity on a ring, with distance-dependent delays.
 
     Each cell of ``post`` draws ``round(p_<pre>_<post> * N_pre)`` inputs with a
@@ -662,7 +662,7 @@ def _mean_sd(value, unit, name):
     return float(mean), float(sd)
 
 
-def initialize_to_random(NTWK, seed=None, V=None, G=None, V_range=None, SEED=None):
+def initialize_to_random(NTWK, seed=UNSET, V=None, G=None, V_range=None, SEED=UNSET):
     """Random initial membrane potentials and synaptic conductances.
 
     Every population first goes back to rest (:func:`initialize_to_rest`); then

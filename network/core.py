@@ -27,7 +27,7 @@ from stimuli.arguments import to_plain as _to_plain_shared
 
 from .errors import ModelValueError, ParameterError, SimulationError, UnitError, install_error_hook
 
-__all__ = ["Network", "time_array", "n_steps", "brian2", "plain", "cell_indices", "resolve_seed",
+__all__ = ["Network", "time_array", "n_steps", "brian2", "plain", "cell_indices", "resolve_seed", "UNSET",
            "DOCUMENTED_KEYS"]
 
 #: The keys of ``NTWK`` documented in :mod:`network.build` (the original project's API).
@@ -137,6 +137,10 @@ def cell_indices(values, n, name):
     return arr
 
 
+#: Default of a ``seed``/``SEED`` argument that was not given (an explicit ``None`` is an error).
+UNSET = type("Unset", (), {"__repr__": lambda self: "<not given>"})()
+
+
 def resolve_seed(seed, SEED, what, default=None):
     """The seed of a call that accepts ``seed`` and the original API's alias ``SEED``.
 
@@ -144,6 +148,11 @@ def resolve_seed(seed, SEED, what, default=None):
     values, when neither is given and there is no default, or when the seed is not
     an integer in ``[0, 2**32)`` (an integer-valued float such as ``5.0`` is accepted).
     """
+    if seed is None or SEED is None:
+        raise ModelValueError(f"{what}: seed (SEED) = None; give an integer seed >= 0 (e.g. seed=1), so that the "
+                              f"run is reproducible.")
+    seed = None if seed is UNSET else seed
+    SEED = None if SEED is UNSET else SEED
     if seed is not None and SEED is not None and seed != SEED:
         raise ModelValueError(f"{what}: seed={seed!r} and SEED={SEED!r} are the same argument (SEED is the "
                               f"original API's name); give one.")

@@ -39,7 +39,7 @@ import numpy as np
 
 from .build import check_not_run, check_population, connect, make_synapses
 from .connectivity import fixed_indegree
-from .core import as_network, brian2, cell_indices, n_steps, plain, resolve_seed
+from .core import UNSET, as_network, brian2, cell_indices, n_steps, plain, resolve_seed
 from .errors import ModelKeyError, ModelValueError, TimeGridWarning
 from .model import get, seed_sequence
 
@@ -114,8 +114,8 @@ def _padded(values):
     return np.concatenate([values, np.full(size - n, values[-1] if n else 0.0)])
 
 
-def construct_feedforward_input(NTWK, target, afferent, t_array, rate_array, SEED=None,
-                                shared=False, verbose=False, seed=None):
+def construct_feedforward_input(NTWK, target, afferent, t_array, rate_array, SEED=UNSET,
+                                shared=False, verbose=False, seed=UNSET):
     """Drive population ``target`` with afferent population ``afferent`` at rate ``nu(t)``.
 
     Parameters
@@ -349,7 +349,7 @@ def _steps(NTWK, t):
     return np.floor((t + 1e-3 * dt) / dt).astype(np.int64)
 
 
-def spikes_through_fixed_afference(NTWK, targets, afferent, indices, times, seed=None, SEED=None):
+def spikes_through_fixed_afference(NTWK, targets, afferent, indices, times, seed=UNSET, SEED=UNSET):
     """An explicit spike pattern of the afferent cells, sent through a fixed random projection.
 
     The ``N_<afferent>`` afferent cells fire the given spikes (``indices[k]`` at
