@@ -28,7 +28,8 @@ import numpy as np
 from .core import as_network, brian2, n_steps, plain
 from .errors import ModelValueError, SimulationError
 
-__all__ = ["set_code_target", "collect_and_run", "run_on", "brian_seed", "code_target"]
+__all__ = ["set_code_target", "collect_and_run", "run_on", "brian_seed", "code_target", "cache_directory",
+           "compiler_available"]
 
 _TARGETS = ("runtime", "cython", "numpy", "cpp_standalone")
 _state = {"target": "runtime", "directory": None, "built": False}
@@ -73,6 +74,31 @@ def set_code_target(target="runtime", directory=None, cache_dir=None, threads=1)
         if cache_dir is not None:
             b2.prefs.codegen.runtime.cython.cache_dir = str(cache_dir)
     _state.update(target=target, directory=directory, built=False)
+
+
+def cache_directory(*parts):
+    """The toolkit's cache folder (created), e.g. for reused ``cpp_standalone`` builds.
+
+    ``$NND_CACHE_DIR`` if set, else ``$XDG_CACHE_HOME/neural-network-dynamics``, else
+    ``~/.cache/neural-network-dynamics``; ``parts`` are joined below it.
+    """
+    import os
+
+    root = os.environ.get("NND_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"),
+        "neural-network-dynamics")
+    path = os.path.join(root, *parts)
+    os.makedirs(path, exist_ok=True)
+    return path
+
+
+def compiler_available():
+    """True if a C++ compiler (``$CXX``, else ``c++``/``g++``/``clang++``) is on the PATH."""
+    import os
+    import shutil
+
+    names = [os.environ["CXX"].split()[0]] if os.environ.get("CXX") else ["c++", "g++", "clang++"]
+    return any(shutil.which(n) for n in names)
 
 
 def code_target():

@@ -21,9 +21,30 @@ def test_non_integer_tstop_runs_and_warm_runs_do_not_announce_compilation(tmp_pa
     from network.recording import load_dict_from_hdf5
 
     for k in range(2):
-        assert main(["rs-fs", "-o", str(tmp_path / str(k)), "--tstop", "0.3", "--no-figure"]) == 0
+        assert main(["rs-fs", "-o", str(tmp_path / str(k)), "--tstop", "0.3", "--no-figure",
+                     "--target", "runtime"]) == 0
         out = capsys.readouterr().out
     data = load_dict_from_hdf5(tmp_path / "1" / "RS-FS_data.h5")
     np.testing.assert_allclose(data["t_array"], [0.0, 0.1, 0.2])
     assert data["VMS_Exc"].shape == (4, 3)
     assert "compiling" not in out and "code preparation" in out and "loop" in out
+
+
+@pytest.mark.slow
+@pytest.mark.standalone
+def test_default_standalone_build_is_reused_across_outputs_and_values(tmp_path, monkeypatch, capsys):
+    """nnd rs-fs builds a C++ program in the user cache; another output folder and another
+    tstop (on the same power-of-two padding of the drive's TimedArray) reuse it: no code object
+    is compiled again (their object files keep their times)."""
+    from network.recording import load_dict_from_hdf5
+
+    monkeypatch.setenv("NND_CACHE_DIR", str(tmp_path / "cache"))
+    assert main(["rs-fs", "-o", str(tmp_path / "a"), "--tstop", "20", "--no-figure", "-q"]) == 0
+    build = next((tmp_path / "cache" / "standalone").iterdir())
+    objects = {p: p.stat().st_mtime_ns for p in (build / "code_objects").glob("*.o")}
+    assert len(objects) > 20
+    assert main(["rs-fs", "-o", str(tmp_path / "b"), "--tstop", "25", "--no-figure", "-q"]) == 0
+    assert {p: p.stat().st_mtime_ns for p in objects} == objects
+    b = load_dict_from_hdf5(tmp_path / "b" / "RS-FS_data.h5")
+    assert b["VMS_Exc"].shape == (4, 250) and not (tmp_path / "b" / "standalone").exists()
+    assert len(b["tRASTER_Exc"]) == 0 or b["tRASTER_Exc"].max() < 25.0
