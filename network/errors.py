@@ -82,6 +82,32 @@ def _toolkit_excepthook(exc_type, exc, tb):
 _toolkit_excepthook.wrapped = sys.__excepthook__
 
 
+class _AfterBrian2Import:
+    """A meta-path finder that wraps brian2's excepthook right after brian2 is imported.
+
+    brian2 sets ``sys.excepthook`` at the end of its import; if ``network`` was
+    imported first, this puts the toolkit's hook back on top of it.
+    """
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "brian2":
+            return None
+        import importlib.machinery
+
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
+            return spec
+        loader = spec.loader
+        exec_module = loader.exec_module
+
+        def exec_then_hook(module):
+            exec_module(module)
+            install_error_hook()
+
+        loader.exec_module = exec_then_hook
+        return spec
+
+
 def install_error_hook():
     """Wrap the current ``sys.excepthook`` (brian2's, once brian2 is imported); idempotent.
 
@@ -94,6 +120,8 @@ def install_error_hook():
     callable
         The installed hook.
     """
+    if "brian2" not in sys.modules and not any(isinstance(f, _AfterBrian2Import) for f in sys.meta_path):
+        sys.meta_path.insert(0, _AfterBrian2Import())
     current = sys.excepthook
     if current is not _toolkit_excepthook:
         _toolkit_excepthook.wrapped = current

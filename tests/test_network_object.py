@@ -164,10 +164,11 @@ def test_seed_and_SEED_are_one_argument(numpy_target, cell_model):
 _HOOK_SCRIPT = """
 import sys
 sys.path.insert(0, {root!r})
-import brian2, network
+import network      # before brian2: the hook must survive brian2's import
+import brian2
 Model = {{"N_Cell": 1, "dt": 0.1, "tstop": 1.0, "SEED": 1}}
 if sys.argv[1] == "toolkit":
-    network.build.populations(Model, ["Cell"])   # ModelKeyError: no Cell_Gl...
+    network.model.validate_model(dict(Model, N_Cell=-1))   # raised before the toolkit touches brian2
 else:
     network.build._b2()
     1 / 0
@@ -187,7 +188,7 @@ def test_toolkit_errors_print_a_plain_traceback_and_leave_no_brian2_files(tmp_pa
     assert "Traceback (most recent call last)" in p.stderr
     leftovers = sorted(x.name for x in tmp.iterdir() if x.name.startswith("brian_"))
     if kind == "toolkit":
-        assert "network.errors.ModelKeyError: Missing Model key 'Cell_Gl'" in p.stderr
+        assert "network.errors.ModelValueError: Model['N_Cell'] = -1" in p.stderr
         assert "Brian 2 encountered an unexpected error" not in p.stderr
         assert leftovers == []
     else:  # a genuine error still reaches brian2's handler (banner and debug log)
