@@ -98,6 +98,12 @@ def _run_rs_fs(output_dir, Model, code_target, figure, verbose, threads, build_d
     from .core import time_array
     from .run import collect_and_run, set_code_target
 
+    if code_target == "cpp_standalone":
+        import gc
+
+        # brian2 names code objects uniquely among the live ones: free an earlier run's
+        # objects so that this build gets the same file names (and reuses their compilation)
+        gc.collect()
     set_code_target(code_target, directory=build_directory, threads=threads)
     try:
         M = dict(RS_FS_MODEL, **(Model or {}))
