@@ -379,7 +379,7 @@ def make_synapses(NTWK, pre, post, source, i, j, weights=None, delays=None, rele
     S = b2.Synapses(source, NTWK["NEURONS"][post], model=model, on_pre=on_pre, namespace={}, name=name,
                     clock=NTWK.clock)
     if i.size:
-        S.connect(i=i, j=j)
+        _connect_arrays(S, i, j)
     else:  # brian2 cannot take empty index arrays; an empty projection is legitimate (K = 0)
         S.connect(False)
     if weights is not None:
@@ -393,6 +393,28 @@ def make_synapses(NTWK, pre, post, source, i, j, weights=None, delays=None, rele
 
 
 _synapses = make_synapses
+
+
+def _connect_arrays(S, i, j):
+    """``S.connect(i=i, j=j)``; in runtime mode through brian2's numpy template.
+
+    The Cython target would generate and compile one synapse-creation module per
+    Synapses object (their variable names differ), about 5 s each on a cold cache,
+    for a step that runs once; numpy's template is vectorised and compiles nothing.
+    The run itself still uses the chosen target.
+    """
+    b2 = _b2()
+    if b2.get_device().__class__.__name__ != "RuntimeDevice":
+        S.connect(i=i, j=j)
+        return
+    from brian2.codegen.runtime.numpy_rt import NumpyCodeObject
+
+    previous = S.codeobj_class
+    S.codeobj_class = NumpyCodeObject
+    try:
+        S.connect(i=i, j=j)
+    finally:
+        S.codeobj_class = previous
 
 
 def connect(NTWK, pre, post, i, j, weights=None, delays=None, release_probability=None, name=None,

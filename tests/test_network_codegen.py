@@ -44,3 +44,25 @@ def test_changing_parameter_values_reuses_compiled_code(tmp_path, cell_model):
     finally:
         ntwk.set_code_target("runtime")
         brian2.prefs.codegen.runtime.cython.cache_dir = previous
+
+
+def test_creating_synapses_compiles_nothing(tmp_path, cell_model):
+    """Synapses from index arrays are created with brian2's vectorised numpy template: on a
+    cold Cython cache, building connections writes no module (the run then compiles its own)."""
+    import brian2
+
+    previous = brian2.prefs.codegen.runtime.cython.cache_dir
+    cache = tmp_path / "cython_cache"
+    ntwk.set_code_target("cython", cache_dir=str(cache))
+    try:
+        Model = cell_model(N=50, tstop=5.0, dt=0.1, p_Cell_Cell=0.2, Q_Cell_Cell=1.0, Tsyn_Cell=5.0, Erev_Cell=0.0)
+        NTWK = ntwk.build.populations(Model, ["Cell"], with_raster=True)
+        ntwk.build.recurrent_connections(NTWK, seed=1)
+        ntwk.build.connect(NTWK, "Cell", "Cell", [0, 1], [2, 3], weights=[1.0, 2.0])
+        assert _compiled_modules(cache) == []
+        S = NTWK["CONNECTIONS"][("Cell_1", "Cell")]
+        np.testing.assert_array_equal(np.asarray(S.j[:]), [2, 3])
+        assert S.codeobj_class is None  # the run uses the chosen target
+    finally:
+        ntwk.set_code_target("runtime")
+        brian2.prefs.codegen.runtime.cython.cache_dir = previous
