@@ -25,8 +25,8 @@ from numpy import arange
 
 from . import build, connectivity, model, stim
 from .core import Network, time_array
-from .errors import (ModelKeyError, ModelValueError, NetworkError, NetworkWarning, ParameterError, RecordingError,
-                     SimulationError, TimeGridWarning, UnitError, install_error_hook)
+from .errors import (ModelFileError, ModelKeyError, ModelKeyWarning, ModelValueError, NetworkError, NetworkWarning,
+                     ParameterError, RecordingError, SimulationError, TimeGridWarning, UnitError, install_error_hook)
 from .run import collect_and_run, run_on, set_code_target
 
 install_error_hook()  # wraps brian2's excepthook if brian2 is already imported (again at every brian2 use)
@@ -40,7 +40,7 @@ __all__ = [
     "arange", "build", "stim", "collect_and_run", "run_on", "set_code_target", "time_array", "Network",
     "recording", "plots", "analysis", "connectivity", "model", "hdf5", "core",
     "NetworkError", "UnitError", "ParameterError", "ModelKeyError", "ModelValueError", "RecordingError",
-    "SimulationError", "NetworkWarning", "TimeGridWarning",
+    "SimulationError", "ModelFileError", "NetworkWarning", "ModelKeyWarning", "TimeGridWarning",
 ]
 
 # analysis (scipy.ndimage), hdf5/recording (h5py) and plots (matplotlib) load on

@@ -49,6 +49,7 @@ import numbers
 from stimuli.arguments import check_probability
 
 from . import connectivity as conn
+from . import model as _model_grammar
 from .core import UNSET, Network, as_network, brian2, cell_indices, plain, resolve_seed
 from .errors import ModelKeyError, ModelValueError, SimulationError, UnitError
 from .model import (CELL_PARAMETERS, OPTIONAL_CELL_PARAMETERS, cell_parameters, check_seed, get,
@@ -218,7 +219,12 @@ def populations(Model, NEURONS, AFFERENT_POPULATIONS=(), with_raster=False, with
             "call network.set_code_target('cpp_standalone', directory=...) again before building "
             "another one (the data of the first network stays readable)."
         )
-    pops_in_model = validate_model(Model)
+    to_plain_model = getattr(_model_grammar, "plain_model", None)  # network.model: Quantities -> seed units
+    if to_plain_model is not None:
+        Model = to_plain_model(Model)  # validates (raises and warns as validate_model) and converts
+        pops_in_model = _model_grammar.population_names(Model)
+    else:
+        pops_in_model = validate_model(Model)
     for arg, names in (("NEURONS", NEURONS), ("AFFERENT_POPULATIONS", AFFERENT_POPULATIONS)):
         if isinstance(names, str) or not all(isinstance(p, str) for p in names):
             raise ModelValueError(f"{arg} = {names!r} must be a list of population names, e.g. ['Exc', 'Inh'].")

@@ -16,7 +16,8 @@ at exit, while every other exception still reaches brian2's handler.
 import sys
 
 __all__ = ["NetworkError", "UnitError", "ParameterError", "ModelKeyError", "ModelValueError",
-           "RecordingError", "SimulationError", "NetworkWarning", "TimeGridWarning",
+           "RecordingError", "ModelFileError", "SimulationError", "NetworkWarning", "ModelKeyWarning",
+           "TimeGridWarning",
            "TOOLKIT_PACKAGES", "is_toolkit_exception", "install_error_hook"]
 
 
@@ -44,7 +45,12 @@ class ModelValueError(ParameterError):
 
 
 class RecordingError(NetworkError, OSError):
-    """An HDF5 file cannot be written, read or does not have the toolkit's layout."""
+    """A file that cannot be read or written (an HDF5 file, a JSON parameter file...), or an
+    HDF5 file without the toolkit's layout."""
+
+
+class ModelFileError(NetworkError, ValueError):
+    """A Model parameter file that cannot be parsed (the message names the file and the line)."""
 
 
 class SimulationError(NetworkError, RuntimeError):
@@ -53,6 +59,10 @@ class SimulationError(NetworkError, RuntimeError):
 
 class NetworkWarning(UserWarning):
     """Base class of the warnings of the ``network`` package (filterable by class)."""
+
+
+class ModelKeyWarning(NetworkWarning):
+    """A Model key that is kept but looks like a mistake (a look-alike of a present key...)."""
 
 
 class TimeGridWarning(NetworkWarning):
