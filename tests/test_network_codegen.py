@@ -8,6 +8,7 @@ when the number of steps crosses a power of two.
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 import network as ntwk
 
@@ -16,6 +17,7 @@ def _compiled_modules(cache):
     return sorted(p.name for p in Path(cache).rglob("*.so"))
 
 
+@pytest.mark.slow
 def test_changing_parameter_values_reuses_compiled_code(tmp_path, cell_model):
     import brian2
 

@@ -103,12 +103,13 @@ def test_time_grid_for_non_integer_ratios(numpy_target, cell_model, tstop):
     assert len(t) == n and t[0] == 0.0 and np.allclose(np.diff(t), 0.1)
     NTWK = ntwk.build.populations(Model, ["Cell"], AFFERENT_POPULATIONS=["Aff"], with_Vm=1)
     seed_idiom = np.arange(int(Model["tstop"] / Model["dt"])) * Model["dt"]
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", ntwk.TimeGridWarning) if len(seed_idiom) == n else None
-        if len(seed_idiom) == n - 1:
-            with pytest.warns(ntwk.TimeGridWarning, match="held at its last value"):
-                ntwk.stim.construct_feedforward_input(NTWK, "Cell", "Aff", seed_idiom, seed_idiom * 0 + 5.0, seed=1)
-        else:
+    if len(seed_idiom) == n - 1:  # int() rounded down: accepted, held, and said
+        with pytest.warns(ntwk.TimeGridWarning, match="held at its last value"):
+            ntwk.stim.construct_feedforward_input(NTWK, "Cell", "Aff", seed_idiom, seed_idiom * 0 + 5.0, seed=1)
+    else:  # the exact grid: no warning
+        assert len(seed_idiom) == n
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", ntwk.TimeGridWarning)
             ntwk.stim.construct_feedforward_input(NTWK, "Cell", "Aff", seed_idiom, seed_idiom * 0 + 5.0, seed=1)
     ntwk.collect_and_run(NTWK)
     data = ntwk.recording.collect(NTWK)
