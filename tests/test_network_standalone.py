@@ -22,6 +22,8 @@ def test_lif_period_in_cpp_standalone(tmp_path, cell_model):
         ntwk.build.initialize_to_rest(NTWK)
         ntwk.collect_and_run(NTWK)
         data = ntwk.recording.collect(NTWK)
+        with pytest.raises(ntwk.SimulationError, match="compiled for one run"):
+            ntwk.run_on(NTWK, 10.0)  # a standalone program cannot be continued
         with pytest.raises(ntwk.SimulationError, match="set_code_target"):
             ntwk.build.populations(Model, ["Cell"])
     finally:
