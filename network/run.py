@@ -32,7 +32,7 @@ __all__ = ["set_code_target", "collect_and_run", "run_on", "brian_seed", "code_t
            "compiler_available"]
 
 _TARGETS = ("runtime", "cython", "numpy", "cpp_standalone")
-_state = {"target": "runtime", "directory": None, "built": False}
+_state = {"target": "runtime", "directory": None, "built": False, "networks": 0}
 
 
 def set_code_target(target="runtime", directory=None, cache_dir=None, threads=1):
@@ -73,7 +73,7 @@ def set_code_target(target="runtime", directory=None, cache_dir=None, threads=1)
         b2.prefs.codegen.target = {"runtime": "auto", "cython": "cython", "numpy": "numpy"}[target]
         if cache_dir is not None:
             b2.prefs.codegen.runtime.cython.cache_dir = str(cache_dir)
-    _state.update(target=target, directory=directory, built=False)
+    _state.update(target=target, directory=directory, built=False, networks=0)
 
 
 def cache_directory(*parts):

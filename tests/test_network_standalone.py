@@ -19,6 +19,8 @@ def test_lif_period_in_cpp_standalone(tmp_path, cell_model):
     ntwk.set_code_target("cpp_standalone", directory=str(tmp_path / "build"))
     try:
         NTWK = ntwk.build.populations(Model, ["Cell"], with_raster=True, with_Vm=1)
+        with pytest.raises(ntwk.SimulationError, match="one program for one run"):
+            ntwk.build.populations(Model, ["Cell"])  # a second network in the same program
         ntwk.build.initialize_to_rest(NTWK)
         ntwk.collect_and_run(NTWK)
         data = ntwk.recording.collect(NTWK)
