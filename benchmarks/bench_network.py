@@ -59,9 +59,17 @@ Targets of the project (informational; the script exits 0 unless a worker fails)
 2. with a warm cache the whole example takes under 6 s (``example``);
 3. the cpp_standalone simulation loop runs at <= 0.6 s per second of network time.
 
+``--command`` measures instead what a user waits for with the README's main job,
+``nnd rs-fs -o DIR`` (figure included), cold (an empty HOME and cache folder: nothing
+compiled) and warm (the same cache, a new output folder), side by side with the same
+command on the runtime target (its Cython cache in the same empty HOME): wall time,
+CPU time of the command and its compilers (user + sys), and the CPU other processes of
+the machine used meanwhile (on a shared machine wall time is noise; CPU time is not).
+
 Usage::
 
     python benchmarks/bench_network.py [--repeats 3] [--quick] [--workdir DIR] [--keep]
+    python benchmarks/bench_network.py --command [--repeats 2]
 """
 
 from __future__ import annotations
@@ -117,7 +125,7 @@ def worker_toolkit(target, workdir, t_launch):
     from network.examples import RS_FS_MODEL
     Model = dict(RS_FS_MODEL)  # the README's Model dict, verbatim
 
-    t_array = ntwk.arange(int(Model['tstop']/Model['dt']))*Model['dt']
+    t_array = ntwk.arange(int(Model['tstop']/Model['dt']))*Model['dt']  # the README's idiom
     NTWK = ntwk.build.populations(Model, ['Exc', 'Inh'],
                                   AFFERENT_POPULATIONS=['AffExc'],
                                   with_raster=True, with_Vm=4,
@@ -191,8 +199,9 @@ dLambda_AffExc/dt = rate_AffExc(t) : 1
 Enext_AffExc : 1
 Ie = Gsyn_Exc*(Erev_Exc - V) + Gsyn_AffExc*(Erev_AffExc - V) : amp
 Ii = Gsyn_Inh*(Erev_Inh - V) : amp
+Ipulse : amp
 dw/dt = (a*(V - El) - w)/tauw : amp
-dV/dt = (Gl*(El - V) + Gl*deltaV*exp((V - Vthre)/deltaV) + Ie + Ii - w)/Cm : volt (unless refractory)
+dV/dt = (Gl*(El - V) + Gl*deltaV*exp((V - Vthre)/deltaV) + Ie + Ii - w + Ipulse)/Cm : volt (unless refractory)
 """
 
 
@@ -212,7 +221,7 @@ def worker_plain(target, workdir, t_launch):
     else:
         b2.set_device("cpp_standalone", directory=build_dir, build_on_run=False)
         b2.prefs.devices.cpp_standalone.openmp_threads = THREADS[target] if THREADS[target] > 1 else 0
-    b2.defaultclock.dt = 0.1 * ms
+    b2.defaultclock.dt = 0.1 * ms  # plain brian2 as users write it (the toolkit uses its own clock)
     tstop, dt = 1500.0, 0.1
     N = {"Exc": 4000, "Inh": 1000}
     N_aff, p_aff = 400, 0.5
@@ -419,8 +428,49 @@ def machine_info():
             f"brian2 {version('brian2')}, numpy {version('numpy')}, Cython {version('Cython')}; {cc}")
 
 
+def run_command(target, home, out):
+    """``nnd rs-fs -o out`` in a fresh interpreter with HOME=home; wall, CPU and others' CPU."""
+    env = dict(os.environ, HOME=home, NND_CACHE_DIR=os.path.join(home, ".cache", "neural-network-dynamics"))
+    env.pop("XDG_CACHE_HOME", None)
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    cmd = [sys.executable, "-c", "import sys; from dendrites.cli import main; sys.exit(main(sys.argv[1:]))",
+           "rs-fs", "-o", out, "-q"] + (["--target", target] if target else [])
+    busy0, ours0 = _cpu_busy(), _children_cpu()
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=root)
+    wall = time.perf_counter() - t0
+    busy1, ours1 = _cpu_busy(), _children_cpu()
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stderr[-3000:])
+        raise SystemExit(1)
+    others = max(0.0, (busy1 - busy0) - (ours1 - ours0)) if busy0 is not None else float("nan")
+    return {"wall": wall, "cpu": ours1 - ours0, "others": others}
+
+
+def command_main(repeats):
+    print(f"# bench_network --command: nnd rs-fs -o DIR (5000 cells, 1.5 s, figure), cold then warm")
+    print(f"# machine: {machine_info()}")
+    rows = []
+    for label, target in (("cpp_standalone (default)", None), ("runtime (Cython)", "runtime")):
+        home = tempfile.mkdtemp(prefix="bench_nnd_home_")
+        try:
+            for k in range(1 + repeats):
+                r = run_command(target, home, os.path.join(home, f"out{k}"))
+                rows.append([label, "cold" if k == 0 else "warm", f"{r['wall']:.1f}", f"{r['cpu']:.1f}",
+                             f"{r['others']:.1f}"])
+                print("  " + "  ".join(rows[-1]), flush=True)
+        finally:
+            shutil.rmtree(home, ignore_errors=True)
+    print()
+    print_table(rows, ["command", "cache", "wall s", "CPU s (ours)", "CPU s (others)"])
+    print("\nOn 2 otherwise idle cores the wall time is about max(CPU / 2 for the compile, serial parts);"
+          " 'others' > 0 means the machine was shared and wall times are inflated.")
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--command", action="store_true", help="time `nnd rs-fs` cold and warm (see the docstring)")
     ap.add_argument("--repeats", type=int, default=3, help="warm runs per configuration (median)")
     ap.add_argument("--quick", action="store_true", help="one warm run per configuration, no cold runs")
     ap.add_argument("--targets", nargs="+", choices=TARGETS, default=list(TARGETS))
@@ -429,6 +479,8 @@ def main():
     ap.add_argument("--worker", nargs=4, metavar=("IMPL", "TARGET", "CACHE", "DIR"), help=argparse.SUPPRESS)
     ap.add_argument("--launched-at", type=float, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.command:
+        return command_main(1 if args.quick else max(1, args.repeats))
     if args.worker:
         impl, target, cache, workdir = args.worker
         worker_main(impl, target, cache, workdir, args.launched_at or time.time())

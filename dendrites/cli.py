@@ -6,7 +6,7 @@ through a ``register(subparsers)`` function in its ``cli`` module.
 
 Subcommands::
 
-    nnd rs-fs [-o DIR] [--target runtime|cpp_standalone]   the RS-FS network example
+    nnd rs-fs [-o DIR] [--target cpp_standalone|runtime]   the RS-FS network example
     nnd check FILE                                          every problem of a morphology
     nnd info FILE                                           morphometry summary
     nnd view FILE -o out.html [--color-by distance]         interactive 3D view
@@ -45,12 +45,20 @@ def _version():
 def _rs_fs(args):
     from network import NetworkError
     from network.examples import run_rs_fs
+    from network.run import compiler_available
 
     overrides = {"tstop": args.tstop} if args.tstop is not None else None
+    target = args.target
+    if target is None:
+        # a C++ program compiles from cold in a fraction of the runtime target's Cython
+        # modules, and its build folder (in the user cache) is reused by every run
+        target = "cpp_standalone" if compiler_available() else "runtime"
+        if target == "runtime" and not args.quiet:
+            print("[network] no C++ compiler found: running with brian2's runtime target (numpy, slower)")
     try:
-        run_rs_fs(args.output, Model=overrides, code_target=args.target, figure=not args.no_figure,
-                  verbose=not args.quiet, threads=args.threads)
-    except NetworkError as err:
+        run_rs_fs(args.output, Model=overrides, code_target=target, figure=not args.no_figure,
+                  verbose=not args.quiet, threads=args.threads, build_directory=args.build_dir)
+    except (NetworkError, OSError) as err:  # bad input or an unwritable output: one line, no traceback
         print(f"nnd rs-fs: error: {err}", file=sys.stderr)
         return 2
     return 0
@@ -66,8 +74,11 @@ def build_parser():
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     p = sub.add_parser("rs-fs", help="run the RS-FS network example (HDF5 data + PNG figure)")
     p.add_argument("-o", "--output", default="output", help="output folder (default: output)")
-    p.add_argument("--target", default="runtime", choices=["runtime", "cython", "numpy", "cpp_standalone"],
-                   help="brian2 code-generation target (default: runtime)")
+    p.add_argument("--target", default=None, choices=["runtime", "cython", "numpy", "cpp_standalone"],
+                   help="brian2 code-generation target (default: cpp_standalone, built in the user cache "
+                        "~/.cache/neural-network-dynamics and reused; runtime if no C++ compiler)")
+    p.add_argument("--build-dir", default=None,
+                   help="cpp_standalone build folder (default: in ~/.cache/neural-network-dynamics)")
     p.add_argument("--threads", type=int, default=1, help="OpenMP threads (cpp_standalone only; default 1)")
     p.add_argument("--tstop", type=float, default=None, help="duration in ms (default 1500)")
     p.add_argument("--no-figure", action="store_true", help="skip the PNG figure")

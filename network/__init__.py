@@ -5,10 +5,12 @@ ntwk``)::
 
     NTWK = ntwk.build.populations(Model, ['Exc', 'Inh'], AFFERENT_POPULATIONS=['AffExc'],
                                   with_raster=True, with_Vm=4)
-    ntwk.build.recurrent_connections(NTWK, SEED=5)
-    ntwk.stim.construct_feedforward_input(NTWK, 'Exc', 'AffExc', t_array, rate, SEED=32)
+    ntwk.build.recurrent_connections(NTWK, seed=5)
+    t_array = ntwk.time_array(Model)
+    ntwk.stim.construct_feedforward_input(NTWK, 'Exc', 'AffExc', t_array, rate, seed=32)
     ntwk.build.initialize_to_rest(NTWK)
     ntwk.collect_and_run(NTWK)
+    ntwk.run_on(NTWK, 500.0)      # runtime targets: continue from where it stopped
     ntwk.recording.write_as_hdf5(NTWK, filename='data.h5')
 
 Submodules: :mod:`~network.model` (the Model dict grammar), :mod:`~network.build`,
@@ -22,8 +24,12 @@ from importlib.metadata import PackageNotFoundError, version as _version
 from numpy import arange
 
 from . import build, connectivity, model, stim
-from .errors import ModelKeyError, ModelValueError, NetworkError, RecordingError, SimulationError
-from .run import collect_and_run, set_code_target
+from .core import Network, time_array
+from .errors import (ModelFileError, ModelKeyError, ModelKeyWarning, ModelValueError, NetworkError, NetworkWarning,
+                     ParameterError, RecordingError, SimulationError, TimeGridWarning, UnitError, install_error_hook)
+from .run import collect_and_run, run_on, set_code_target
+
+install_error_hook()  # wraps brian2's excepthook if brian2 is already imported (again at every brian2 use)
 
 try:
     __version__ = _version("neural-network-dynamics")
@@ -31,9 +37,10 @@ except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0+unknown"
 
 __all__ = [
-    "arange", "build", "stim", "collect_and_run", "set_code_target", "recording", "plots",
-    "analysis", "connectivity", "model", "hdf5",
-    "NetworkError", "ModelKeyError", "ModelValueError", "RecordingError", "SimulationError",
+    "arange", "build", "stim", "collect_and_run", "run_on", "set_code_target", "time_array", "Network",
+    "recording", "plots", "analysis", "connectivity", "model", "hdf5", "core",
+    "NetworkError", "UnitError", "ParameterError", "ModelKeyError", "ModelValueError", "RecordingError",
+    "SimulationError", "ModelFileError", "NetworkWarning", "ModelKeyWarning", "TimeGridWarning",
 ]
 
 # analysis (scipy.ndimage), hdf5/recording (h5py) and plots (matplotlib) load on

@@ -1,6 +1,11 @@
 """Build AdExp populations and their connections as brian2 objects.
 
-The network is held in a plain ``dict`` (``NTWK``), as in the original project:
+The network is a :class:`network.Network` (``NTWK``): a ``dict`` with the original
+project's keys, which also owns its clock (the Model's ``dt``), its state
+(``NTWK.state``: ``'built'`` then ``'ran'``) and its brian2 Network.  No brian2
+global (``defaultclock``, preferences, device) is set when a network is built, so
+any number of networks with different ``dt`` can be built and run in one process.
+Its documented keys:
 
 ``NTWK['Model']``                 the validated Model dict (seed units)
 ``NTWK['POPULATIONS']``           simulated populations, e.g. ``['Exc', 'Inh']``
@@ -13,6 +18,9 @@ The network is held in a plain ``dict`` (``NTWK``), as in the original project:
 ``NTWK['RASTER']``, ``['POP_ACT']``, ``['VMS']``   the monitors
 ``NTWK['SEEDS']``                 every seed used, by name
 ``NTWK['OBJECTS']``               every brian2 object, for :func:`network.collect_and_run`
+``NTWK['dt']``, ``NTWK['tstop']``  step and duration (ms; ``tstop`` grows with :func:`network.run_on`)
+``NTWK['NETWORK']``               the brian2 Network, after the first run
+``NTWK['TIMING']``                wall-clock timings of the last run (s)
 
 Cell model (one ``NeuronGroup`` per population), conductance-based AdExp::
 
@@ -38,9 +46,13 @@ import numpy as np
 
 import numbers
 
+from stimuli.arguments import check_probability
+
 from . import connectivity as conn
-from .errors import ModelKeyError, ModelValueError, SimulationError
-from .model import (CELL_PARAMETERS, OPTIONAL_CELL_PARAMETERS, cell_parameters, check_seed, get, plain_array,
+from . import model as _model_grammar
+from .core import UNSET, Network, as_network, brian2, cell_indices, plain, resolve_seed
+from .errors import ModelKeyError, ModelValueError, SimulationError, UnitError
+from .model import (CELL_PARAMETERS, OPTIONAL_CELL_PARAMETERS, cell_parameters, check_seed, get,
                     seed_sequence, synaptic_parameters, validate_model)
 
 __all__ = [
@@ -51,6 +63,9 @@ __all__ = [
     "ring_connections",
     "initialize_to_rest",
     "initialize_to_random",
+    "check_population",
+    "check_not_run",
+    "make_synapses",
 ]
 
 # parameter -> brian2 unit name (seed units), from the Model grammar
@@ -58,10 +73,7 @@ _UNITS = {name: spec[0] for name, spec in {**CELL_PARAMETERS, **OPTIONAL_CELL_PA
 _DIM = {"nS": "siemens", "pF": "farad", "ms": "second", "mV": "volt", "pA": "amp", "Hz": "hertz"}
 
 
-def _b2():
-    import brian2
-
-    return brian2
+_b2 = brian2  # the seed API's tests and scripts reach brian2 through network.build._b2()
 
 
 def _quantity(value, unit):
@@ -105,7 +117,9 @@ def _equations(params, presyn, driven=()):
     intrinsic = "Gl*(El - V)"
     if params["deltaV"] > 0:
         intrinsic += " + Gl*deltaV*exp((V - Vthre)/deltaV)"
-    drive = "Ie + Ii - w"
+    # Ipulse: the rectangular steps of network.stim.current_pulses (0 unless scheduled)
+    lines.append("Ipulse : amp")
+    drive = "Ie + Ii - w + Ipulse"
     if "Iinj" in params:
         drive += " + Iinj"
     if "Ioscill_amp" in params:
@@ -119,7 +133,10 @@ def _equations(params, presyn, driven=()):
     return "\n".join(lines)
 
 
-def _check_pops(NTWK, pops, what):
+def check_population(NTWK, pops, what):
+    """Raise :class:`network.ModelKeyError` unless every name in ``pops`` is a population of ``NTWK``."""
+    if isinstance(pops, str):
+        pops = [pops]
     known = NTWK["POPULATIONS"] + NTWK["AFFERENT_POPULATIONS"]
     for p in pops:
         if p not in known:
@@ -129,18 +146,10 @@ def _check_pops(NTWK, pops, what):
             )
 
 
-def _cell_indices(values, n, what):
-    """``values`` as int64 indices in [0, n), or a ModelValueError naming ``what``."""
-    arr = plain_array(values, what, "1", dtype=None)
-    if arr.ndim != 1:
-        raise ModelValueError(f"{what} must be a 1-D array of cell indices, got shape {arr.shape}.")
-    if arr.size and not (arr.dtype.kind in "iu" or (arr.dtype.kind == "f" and np.all(arr == np.round(arr)))):
-        raise ModelValueError(f"{what} must hold whole cell indices, got dtype {arr.dtype} "
-                              f"(e.g. {arr[:3].tolist()}).")
-    arr = arr.astype(np.int64)
-    if arr.size and (arr.min() < 0 or arr.max() >= n):
-        raise ModelValueError(f"{what}: cell indices must be in [0, {n}), got {arr.min()}..{arr.max()}.")
-    return arr
+_check_pops = check_population
+
+
+_cell_indices = cell_indices
 
 
 def _recorded_cells(with_Vm, pop, N):
@@ -186,8 +195,10 @@ def populations(Model, NEURONS, AFFERENT_POPULATIONS=(), with_raster=False, with
 
     Returns
     -------
-    dict
-        The network (``NTWK``), see the module docstring.
+    network.Network
+        The network (``NTWK``): a dict with the keys of the module docstring, and
+        its own clock (the Model's ``dt``; no brian2 global is changed), its state
+        and, after the run, its brian2 Network (see :class:`network.Network`).
 
     Raises
     ------
@@ -208,7 +219,12 @@ def populations(Model, NEURONS, AFFERENT_POPULATIONS=(), with_raster=False, with
             "call network.set_code_target('cpp_standalone', directory=...) again before building "
             "another one (the data of the first network stays readable)."
         )
-    pops_in_model = validate_model(Model)
+    to_plain_model = getattr(_model_grammar, "plain_model", None)  # network.model: Quantities -> seed units
+    if to_plain_model is not None:
+        Model = to_plain_model(Model)  # validates (raises and warns as validate_model) and converts
+        pops_in_model = _model_grammar.population_names(Model)
+    else:
+        pops_in_model = validate_model(Model)
     for arg, names in (("NEURONS", NEURONS), ("AFFERENT_POPULATIONS", AFFERENT_POPULATIONS)):
         if isinstance(names, str) or not all(isinstance(p, str) for p in names):
             raise ModelValueError(f"{arg} = {names!r} must be a list of population names, e.g. ['Exc', 'Inh'].")
@@ -230,14 +246,7 @@ def populations(Model, NEURONS, AFFERENT_POPULATIONS=(), with_raster=False, with
     tstop = get(Model, "tstop", "the simulation duration")
     if "SEED" not in Model:
         raise ModelKeyError("Missing Model key 'SEED': the seed of the network's random numbers (int).")
-    b2.defaultclock.dt = dt * b2.ms
-    NTWK = {
-        "Model": dict(Model), "POPULATIONS": NEURONS, "AFFERENT_POPULATIONS": AFFERENT_POPULATIONS,
-        "dt": dt, "tstop": tstop, "NEURONS": {}, "PRESYNAPTIC": {}, "CONNECTIONS": {},
-        "CONNECTIVITY": {}, "AFFERENT_RATES": {}, "RASTER": {}, "POP_ACT": {}, "VMS": {},
-        "SEEDS": {"network": check_seed(Model["SEED"], "Model['SEED']")},
-        "OBJECTS": [], "RECORD": {"raster": bool(with_raster)},
-    }
+    seed = check_seed(Model["SEED"], "Model['SEED']")
     # every check before the first brian2 object: a failed build leaves nothing behind
     spec = {}
     for pop in NEURONS:
@@ -249,13 +258,25 @@ def populations(Model, NEURONS, AFFERENT_POPULATIONS=(), with_raster=False, with
         spec[pop] = (N, cell_parameters(Model, pop), presyn,
                      {pre: synaptic_parameters(Model, pre) for pre in presyn},
                      _recorded_cells(with_Vm, pop, N))
+    # the network's own clock: no brian2 global (defaultclock) is set
+    if _state["target"] == "cpp_standalone":
+        if _state.get("networks"):
+            raise SimulationError(
+                "a network is already built for brian2's cpp_standalone device in this process, which "
+                "compiles one program for one run: run it first, then call "
+                "network.set_code_target('cpp_standalone', directory=...) again before building another "
+                "(or use the runtime target for several networks)."
+            )
+        _state["networks"] = 1
+    NTWK = Network(Model, NEURONS, AFFERENT_POPULATIONS, dt, tstop, seed, with_raster, _state["target"])
+    clock = NTWK.clock
     for pop in NEURONS:
         N, params, presyn, syn, record = spec[pop]
         driven = [pre for pre in presyn if pre in AFFERENT_POPULATIONS]
         eqs = _equations(params, [(pre, syn[pre][1] > params["Vthre"]) for pre in presyn], driven)
         clamped = "Vclamp" in params
         G = b2.NeuronGroup(
-            N, eqs, method="euler", name=f"{pop}",
+            N, eqs, method="euler", name=f"{pop}", clock=clock,
             threshold=None if clamped else "V > Vspike",
             reset=None if clamped else "V = Vreset; w += b",
             refractory=False if clamped else "Trefrac",
@@ -287,7 +308,7 @@ def populations(Model, NEURONS, AFFERENT_POPULATIONS=(), with_raster=False, with
                 variables += [f"Gsyn_{pre}" for pre in presyn]
             if clamped:
                 variables.append("Iclamp")
-            NTWK["VMS"][pop] = b2.StateMonitor(G, variables, record=record, name=f"vms_{pop}")
+            NTWK["VMS"][pop] = b2.StateMonitor(G, variables, record=record, name=f"vms_{pop}", clock=clock)
         NTWK["OBJECTS"] += [m[pop] for m in (NTWK["RASTER"], NTWK["POP_ACT"], NTWK["VMS"]) if pop in m]
         if verbose:
             kind = "LIF" if params["deltaV"] == 0 else "AdExp"
@@ -298,7 +319,7 @@ def populations(Model, NEURONS, AFFERENT_POPULATIONS=(), with_raster=False, with
 
 def _per_synapse(values, n, name, unit):
     """A scalar or one finite value >= 0 per synapse (plain numbers in ``unit``)."""
-    arr = plain_array(values, name, unit)
+    arr = np.asarray(plain(values, unit, name), dtype=np.float64)
     if arr.shape not in ((), (n,)):
         raise ModelValueError(f"{name} has shape {arr.shape}: give one value (in {unit}) or one per "
                               f"synapse, shape ({n},).")
@@ -310,13 +331,35 @@ def _per_synapse(values, n, name, unit):
     return arr
 
 
-def _synapses(NTWK, pre, post, source, i, j, weights=None, delays=None, release_probability=None, name=None):
+def make_synapses(NTWK, pre, post, source, i, j, weights=None, delays=None, release_probability=None,
+                  name=None):
     """Create (and register in ``NTWK['OBJECTS']``) brian2 Synapses from validated indices.
 
-    The one place that builds synapses: ``on_pre`` increments ``Gsyn_<pre>`` of the
-    target by ``Q_<pre>_<post>`` (or per-synapse ``wsyn``), optionally gated by the
-    release probability (Model key ``psyn_<pre>_<post>`` by default) and delayed
-    (``delay_<pre>_<post>``).  Returns the Synapses.
+    The one place that builds synapses, shared by :func:`connect` and
+    :mod:`network.stim`: ``on_pre`` increments ``Gsyn_<pre>`` of the target by
+    ``Q_<pre>_<post>`` (or per-synapse ``wsyn``), optionally gated by the release
+    probability (Model key ``psyn_<pre>_<post>`` by default) and delayed
+    (``delay_<pre>_<post>``).  The synapses run on the network's clock.
+
+    Parameters
+    ----------
+    NTWK : network.Network
+    pre, post : str
+        Presynaptic (simulated or afferent) and postsynaptic population.
+    source : brian2 group
+        The presynaptic group.
+    i, j : numpy.ndarray of int64
+        Validated presynaptic and postsynaptic indices.
+    weights : float, array_like or Quantity, optional
+        nS, one or one per synapse.
+    delays : float, array_like or Quantity, optional
+        ms, one or one per synapse.
+    release_probability : float, optional
+    name : str, optional
+
+    Returns
+    -------
+    brian2.Synapses
     """
     check_not_run(NTWK, f"synapses {pre}->{post}")
     b2 = _b2()
@@ -333,10 +376,14 @@ def _synapses(NTWK, pre, post, source, i, j, weights=None, delays=None, release_
         delays = _per_synapse(delays, i.size, f"delays of {pre}->{post}", "ms")
     on_pre = f"Gsyn_{pre}_post += {increment}"
     if release_probability is not None:
-        if (isinstance(release_probability, (bool, np.bool_)) or not isinstance(release_probability, numbers.Real)
-                or not 0 <= release_probability <= 1):
+        if isinstance(release_probability, (bool, np.bool_, str, bytes)):
+            raise UnitError(f"release probability {release_probability!r} for {pre}->{post} must be a "
+                            f"number in [0, 1].")
+        if np.ndim(release_probability) != 0:
             raise ModelValueError(f"release probability {release_probability!r} for {pre}->{post} must be a "
                                   f"number in [0, 1].")
+        release_probability = float(check_probability(
+            release_probability, f"release probability of {pre}->{post}", error=ModelValueError))
         model += "\nprelease : 1 (shared, constant)"
         on_pre = f"Gsyn_{pre}_post += {increment}*int(rand() < prelease)"
     names = {o.name for o in NTWK["OBJECTS"]}
@@ -344,9 +391,10 @@ def _synapses(NTWK, pre, post, source, i, j, weights=None, delays=None, release_
     name, n = base, 1
     while name in names:  # a second projection between the same populations adds to the first
         name, n = f"{base}_{n}", n + 1
-    S = b2.Synapses(source, NTWK["NEURONS"][post], model=model, on_pre=on_pre, namespace={}, name=name)
+    S = b2.Synapses(source, NTWK["NEURONS"][post], model=model, on_pre=on_pre, namespace={}, name=name,
+                    clock=NTWK.clock)
     if i.size:
-        S.connect(i=i, j=j)
+        _connect_arrays(S, i, j)
     else:  # brian2 cannot take empty index arrays; an empty projection is legitimate (K = 0)
         S.connect(False)
     if weights is not None:
@@ -359,22 +407,47 @@ def _synapses(NTWK, pre, post, source, i, j, weights=None, delays=None, release_
     return S
 
 
+_synapses = make_synapses
+
+
+def _connect_arrays(S, i, j):
+    """``S.connect(i=i, j=j)``; in runtime mode through brian2's numpy template.
+
+    The Cython target would generate and compile one synapse-creation module per
+    Synapses object (their variable names differ), about 5 s each on a cold cache,
+    for a step that runs once; numpy's template is vectorised and compiles nothing.
+    The run itself still uses the chosen target.
+    """
+    b2 = _b2()
+    if b2.get_device().__class__.__name__ != "RuntimeDevice":
+        S.connect(i=i, j=j)
+        return
+    from brian2.codegen.runtime.numpy_rt import NumpyCodeObject
+
+    previous = S.codeobj_class
+    S.codeobj_class = NumpyCodeObject
+    try:
+        S.connect(i=i, j=j)
+    finally:
+        S.codeobj_class = previous
+
+
 def connect(NTWK, pre, post, i, j, weights=None, delays=None, release_probability=None, name=None,
             source=None):
     """Create the synapses ``pre -> post`` from index arrays.
 
     Parameters
     ----------
-    NTWK : dict
+    NTWK : network.Network
     pre, post : str
         Presynaptic population (simulated or afferent) and postsynaptic population.
     i, j : array_like of int
         Presynaptic and postsynaptic indices (an empty projection is allowed).
-    weights : float or array_like, optional
+    weights : float, array_like or Quantity, optional
         Conductance increments in nS (one, or one per synapse); by default every
         synapse uses the population weight ``Q_<pre>_<post>`` (a shared parameter of
         ``post``).
-    delays : float or array_like, optional
+    delays : float, array_like or Quantity, optional
         Transmission delays in ms (one, or one per synapse; default:
         ``delay_<pre>_<post>`` if in the Model, else none).
     release_probability : float, optional
@@ -398,11 +471,13 @@ def connect(NTWK, pre, post, i, j, weights=None, delays=None, release_probabilit
     ------
     ModelKeyError
         Unknown population, or no ``Q_<pre>_<post>`` conductance in ``post``.
+    UnitError
+        Weights or delays given as Quantities of another dimension.
     ModelValueError
         Indices out of range or not whole numbers, weights/delays of the wrong
-        shape, negative or given as brian2 Quantities, a release probability
-        outside [0, 1].
+        shape or negative, a release probability outside [0, 1].
     """
+    NTWK = as_network(NTWK, "connect()")
     _check_pops(NTWK, [pre, post], "connect()")
     if post not in NTWK["NEURONS"]:
         raise ModelKeyError(f"Postsynaptic population {post!r} is not simulated (afferents receive no synapses).")
@@ -437,7 +512,7 @@ def _pairs(NTWK):
     return [(pre, post) for post in pops for pre in pops if f"p_{pre}_{post}" in NTWK["Model"]]
 
 
-def recurrent_connections(NTWK, SEED=1, rule="fixed_indegree", autapses=True, verbose=False):
+def recurrent_connections(NTWK, seed=UNSET, rule="fixed_indegree", autapses=True, verbose=False, SEED=UNSET):
     """Connect the simulated populations with each other, as the Model says.
 
     For every pair with a ``p_<pre>_<post>`` key, synapses of weight
@@ -447,39 +522,66 @@ def recurrent_connections(NTWK, SEED=1, rule="fixed_indegree", autapses=True, ve
 
     Parameters
     ----------
-    NTWK : dict
-    SEED : int
-        Seed of the connectivity (>= 0).  Pair ``(pre, post)`` draws from its own
-        stream, ``SeedSequence([SEED, crc32(pre), crc32(post)])``: adding or removing
-        another pair leaves it unchanged.
-    rule : {'fixed_indegree', 'bernoulli'}
-        Fixed in-degree ``round(p * N_pre)`` per cell (the original project's rule) or
-        independent coin flips.
+    NTWK : network.Network
+    seed : int
+        Seed of the connectivity (>= 0; default 1, as in the original API).  Pair
+        ``(pre, post)`` draws from its own stream, ``SeedSequence([seed,
+        crc32(pre), crc32(post)])``: adding or removing another pair leaves it
+        unchanged.  ``SEED`` is the original API's name of the same argument.
+    rule : {'fixed_indegree', 'bernoulli', 'original'}
+        ``'fixed_indegree'`` (default): each cell draws exactly ``round(p N_pre)``
+        *distinct* partners, autapses allowed unless ``autapses=False``;
+        ``'bernoulli'``: independent coin flips; ``'original'``: the original
+        project's rule, ``int(p N_pre)`` partners drawn *with replacement* (a pair
+        may be connected twice) and no autapses in a recurrent projection
+        (:func:`network.connectivity.fixed_indegree_with_replacement`).
     autapses : bool
-        Allow a cell to connect to itself in recurrent projections.
+        Allow a cell to connect to itself in recurrent projections (rules
+        ``'fixed_indegree'`` and ``'bernoulli'``; the original rule has none).
     verbose : bool
+    SEED : int, optional
+        Alias of ``seed``.
     """
-    rules = {"fixed_indegree": conn.fixed_indegree, "bernoulli": conn.bernoulli}
+    NTWK = as_network(NTWK, "recurrent_connections()")
+    rules = {"fixed_indegree": conn.fixed_indegree, "bernoulli": conn.bernoulli, "original": None}
     if rule not in rules:
         raise ModelValueError(f"rule = {rule!r}: choose one of {sorted(rules)}.")
-    SEED = check_seed(SEED)
+    seed = resolve_seed(seed, SEED, "recurrent_connections()", default=1)
     check_not_run(NTWK, "recurrent_connections()")
-    if "connectivity" in NTWK["SEEDS"]:
+    if NTWK.connected:
         raise SimulationError(
             "recurrent_connections() was already called on this network: a second call would "
             "add a second set of synapses to every pair (e.g. when a notebook cell runs "
             "twice). Build the populations again for another connectivity, or add extra "
             "synapses explicitly with network.build.connect()."
         )
-    NTWK["SEEDS"]["connectivity"] = SEED
+    NTWK.connected = True
+    NTWK["SEEDS"]["connectivity"] = seed
     Model = NTWK["Model"]
     for pre, post in _pairs(NTWK):
         same = pre == post
-        i, j = rules[rule](Model[f"N_{pre}"], Model[f"N_{post}"], Model[f"p_{pre}_{post}"],
-                           np.random.default_rng(seed_sequence(SEED, pre, post)), autapses=autapses or not same)
+        rng = np.random.default_rng(seed_sequence(seed, pre, post))
+        N_pre, N_post, p = Model[f"N_{pre}"], Model[f"N_{post}"], Model[f"p_{pre}_{post}"]
+        if rule == "original":
+            i, j = _original_rule(N_pre, N_post, p, rng, same)
+        else:
+            i, j = rules[rule](N_pre, N_post, p, rng, autapses=autapses or not same)
         connect(NTWK, pre, post, i, j)
         if verbose:
             print(f"[network] {pre} -> {post}: {len(i)} synapses ({rule})")
+
+
+def _original_rule(N_pre, N_post, p, rng, recurrent):
+    """The original project's sampler (network.connectivity), without autapses in a recurrent pair."""
+    sampler = getattr(conn, "fixed_indegree_with_replacement", None)
+    if sampler is None:  # pragma: no cover - provided by network.connectivity
+        raise SimulationError("rule='original' needs network.connectivity.fixed_indegree_with_replacement, "
+                              "which this installation lacks; update the toolkit.")
+    import inspect
+
+    kwargs = {"autapses": False} if recurrent and "autapses" in inspect.signature(sampler).parameters else {}
+    i, j = sampler(N_pre, N_post, p, rng, **kwargs)
+    return np.asarray(i, np.int64), np.asarray(j, np.int64)
 
 
 def _population_size(NTWK, pop, what):
@@ -491,17 +593,25 @@ def connections_from_matrix(NTWK, pre, post, matrix, delays=None, verbose=False)
     """Connect ``pre -> post`` from a user matrix (dense or scipy.sparse, shape (N_pre, N_post)).
 
     A boolean matrix uses the population weight ``Q_<pre>_<post>``; a numeric
-    matrix gives each synapse its own weight in nS (zeros: no synapse).
+    matrix gives each synapse its own weight in nS (zeros: no synapse), or a
+    brian2 Quantity array of conductances.  ``delays`` as in :func:`connect` (ms or
+    Quantity).
     """
+    NTWK = as_network(NTWK, "connections_from_matrix()")
     shape = (_population_size(NTWK, pre, "connections_from_matrix()"),
              _population_size(NTWK, post, "connections_from_matrix()"))
     if _is_sparse(matrix):
         got = matrix.shape
     else:
-        matrix = plain_array(matrix, f"matrix of {pre}->{post}", "nS", dtype=None)
+        if hasattr(matrix, "dim"):
+            matrix = plain(matrix, "nS", f"matrix of {pre}->{post}")
+        try:
+            matrix = np.asarray(matrix)
+        except (TypeError, ValueError):
+            raise UnitError(f"matrix of {pre}->{post} must be numbers (nS) or booleans.") from None
         if matrix.dtype.kind not in "biuf":
-            raise ModelValueError(f"matrix of {pre}->{post} has dtype {matrix.dtype}: give booleans "
-                                  f"(connected or not) or weights in nS.")
+            raise UnitError(f"matrix of {pre}->{post} has dtype {matrix.dtype}: give booleans "
+                            f"(connected or not) or weights in nS.")
         got = matrix.shape
     if got != shape:
         raise ModelValueError(f"matrix for {pre}->{post} has shape {got}, expected {shape} (N_pre, N_post).")
@@ -520,26 +630,30 @@ def _is_sparse(matrix):
     return sp.issparse(matrix)
 
 
-def ring_connections(NTWK, pre, post, sigma, SEED, delay_min=0.0, delay_max=0.0, autapses=False,
-                     verbose=False):
+def ring_connections(NTWK, pre, post, sigma, seed=UNSET, delay_min=0.0, delay_max=0.0, autapses=False,
+                     verbose=False, SEED=UNSET):
     """Distance-dependent connectivity on a ring, with distance-dependent delays.
 
     Each cell of ``post`` draws ``round(p_<pre>_<post> * N_pre)`` inputs with a
     Gaussian preference of width ``sigma`` (fraction of the circumference, see
     :func:`network.connectivity.ring`).  The delay grows linearly with ring distance
-    ``d`` in [0, 0.5]: ``delay_min + 2 d (delay_max - delay_min)`` (ms), i.e.
-    ``delay_max`` for diametrically opposite cells.  The draw uses the stream
-    ``SeedSequence([SEED, crc32(pre), crc32(post)])``.
+    ``d`` in [0, 0.5]: ``delay_min + 2 d (delay_max - delay_min)`` (ms or Quantity),
+    i.e. ``delay_max`` for diametrically opposite cells.  The draw uses the stream
+    ``SeedSequence([seed, crc32(pre), crc32(post)])`` (``SEED``: alias of ``seed``).
     """
+    NTWK = as_network(NTWK, "ring_connections()")
     N_pre = _population_size(NTWK, pre, "ring_connections()")
     N_post = _population_size(NTWK, post, "ring_connections()")
     p = get(NTWK["Model"], f"p_{pre}_{post}", f"ring connections {pre}->{post}")
-    SEED = check_seed(SEED)
+    seed = resolve_seed(seed, SEED, "ring_connections()")
+    delay_min = plain(delay_min, "ms", "delay_min")
+    delay_max = plain(delay_max, "ms", "delay_max")
+    sigma = plain(sigma, "1", "sigma")
     if not 0 <= delay_min <= delay_max:
         raise ModelValueError(f"need 0 <= delay_min <= delay_max (ms), got {delay_min}, {delay_max}.")
-    i, j, d = conn.ring(N_pre, N_post, p, sigma, np.random.default_rng(seed_sequence(SEED, pre, post)),
+    i, j, d = conn.ring(N_pre, N_post, p, sigma, np.random.default_rng(seed_sequence(seed, pre, post)),
                         autapses=autapses or pre != post)
-    NTWK["SEEDS"][f"ring_{pre}_{post}"] = SEED
+    NTWK["SEEDS"][f"ring_{pre}_{post}"] = seed
     S = connect(NTWK, pre, post, i, j, delays=delay_min + 2.0 * d * (delay_max - delay_min))
     if verbose:
         print(f"[network] {pre} -> {post}: {len(i)} synapses (ring, sigma={sigma})")
@@ -547,13 +661,8 @@ def ring_connections(NTWK, pre, post, sigma, SEED, delay_min=0.0, delay_max=0.0,
 
 
 def check_not_run(NTWK, what):
-    """Raise SimulationError if ``NTWK`` has already run: its objects can no longer change."""
-    if "NETWORK" in NTWK:
-        raise SimulationError(
-            f"{what}: this network has already run; brian2 objects run once, so a change now "
-            f"would never take effect. Build the network again, or change values during the "
-            f"run with INTERMEDIATE_INSTRUCTIONS."
-        )
+    """Raise SimulationError if ``NTWK`` has already run: its structure can no longer change."""
+    as_network(NTWK, what).check_not_run(what)
 
 
 def initialize_to_rest(NTWK):
@@ -563,35 +672,109 @@ def initialize_to_rest(NTWK):
     to undo :func:`initialize_to_random` or other changes before the run.
     """
     check_not_run(NTWK, "initialize_to_rest()")
-    SEED = NTWK["SEEDS"]["network"]
+    b2 = _b2()
+    seed = NTWK["SEEDS"]["network"]
     for pop, G in NTWK["NEURONS"].items():  # event clocks of the independent drives
         for pre in NTWK["PRESYNAPTIC"][pop]:
             if f"Enext_{pre}" in G.variables:
-                rng = np.random.default_rng(seed_sequence(SEED, "drive", pre, pop))
+                rng = np.random.default_rng(seed_sequence(seed, "drive", pre, pop))
                 setattr(G, f"Lambda_{pre}", 0.0)
                 setattr(G, f"Enext_{pre}", rng.standard_exponential(len(G)))
     for pop, G in NTWK["NEURONS"].items():
         G.V = G.Vclamp if "Vclamp" in G.variables else G.El
-        G.w = 0 * _b2().pA
+        G.w = 0 * b2.pA
+        G.Ipulse = 0 * b2.pA
         for pre in NTWK["PRESYNAPTIC"][pop]:
-            setattr(G, f"Gsyn_{pre}", 0 * _b2().nS)
+            setattr(G, f"Gsyn_{pre}", 0 * b2.nS)
 
 
-def initialize_to_random(NTWK, SEED, V_range=None):
-    """Set V uniformly at random in ``V_range`` (mV; default [El, Vthre]) per population.
+def _mean_sd(value, unit, name):
+    """``(mean, sd)`` in ``unit`` from a pair of numbers or Quantities, sd >= 0."""
+    if hasattr(value, "dim") or np.ndim(value) != 1 or len(value) != 2:
+        raise ModelValueError(f"{name} = {value!r}: give (mean, standard deviation) in {unit}.")
+    mean, sd = (plain(v, unit, name) for v in value)
+    if not (np.isfinite(mean) and np.isfinite(sd) and sd >= 0):
+        raise ModelValueError(f"{name} = ({mean:g}, {sd:g}) {unit}: need a finite mean and a standard "
+                              f"deviation >= 0.")
+    return float(mean), float(sd)
 
-    Drawn with numpy from ``SEED`` (recorded in ``NTWK['SEEDS']['initial']``).
+
+def initialize_to_random(NTWK, seed=UNSET, V=None, G=None, V_range=None, SEED=UNSET):
+    """Random initial membrane potentials and synaptic conductances.
+
+    Every population first goes back to rest (:func:`initialize_to_rest`); then
+
+    * ``V``: each non-clamped cell draws its V from a normal law ``(mean, sd)`` (mV
+      or Quantities), one pair for all populations or a dict ``{pop: (mean, sd)}``
+      (populations not in the dict stay at rest); the original API's form;
+    * ``G``: ``{presynaptic population: (mean, sd)}`` (nS or Quantities): every
+      cell with a conductance from that population gets ``|normal(mean, sd)|``
+      (the absolute value: a conductance is never negative);
+    * ``V_range``: ``(low, high)`` (mV): V uniform in that interval instead of
+      ``V``; with neither ``V`` nor ``V_range``, V is uniform in ``[El, Vthre]``
+      of each population.
+
+    Parameters
+    ----------
+    NTWK : network.Network
+    seed : int
+        Seed of the draws (recorded as ``NTWK['SEEDS']['initial']``); ``SEED`` is
+        the original API's name.  Each population and variable draws from its own
+        stream ``SeedSequence([seed, crc32('V' or 'G_<pre>'), crc32(pop)])``.
+    V : tuple or dict, optional
+    G : dict, optional
+    V_range : tuple, optional
+    SEED : int, optional
+
+    Raises
+    ------
+    ModelValueError
+        A malformed pair, a negative sd, both ``V`` and ``V_range``, an unknown
+        population or presynaptic population.
+    UnitError
+        Values of the wrong dimension.
     """
-    SEED = check_seed(SEED)
+    NTWK = as_network(NTWK, "initialize_to_random()")
+    seed = resolve_seed(seed, SEED, "initialize_to_random()")
+    b2 = _b2()
+    if V is not None and V_range is not None:
+        raise ModelValueError("initialize_to_random: give V=(mean, sd) or V_range=(low, high), not both.")
     if V_range is not None:
-        V_range = plain_array(V_range, "V_range", "mV")
+        V_range = np.asarray(plain(V_range, "mV", "V_range"), dtype=np.float64)
         if V_range.shape != (2,) or not np.all(np.isfinite(V_range)) or V_range[0] > V_range[1]:
             raise ModelValueError(f"V_range = {V_range.tolist()}: give (V_low, V_high) in mV with V_low <= V_high.")
-    rng = np.random.default_rng(SEED)
-    NTWK["SEEDS"]["initial"] = SEED
+    pops = NTWK["POPULATIONS"]
+    if isinstance(V, dict):
+        check_population(NTWK, list(V), "initialize_to_random(V=...)")
+        V_spec = {pop: _mean_sd(v, "mV", f"V[{pop!r}]") for pop, v in V.items()}
+    elif V is not None:
+        pair = _mean_sd(V, "mV", "V")
+        V_spec = {pop: pair for pop in pops}
+    else:
+        V_spec = None
+    G_spec = {}
+    if G is not None:
+        if not isinstance(G, dict):
+            raise ModelValueError(f"G = {G!r}: give {{presynaptic population: (mean, sd) in nS}}.")
+        check_population(NTWK, list(G), "initialize_to_random(G=...)")
+        for pre, v in G.items():
+            if not any(pre in NTWK["PRESYNAPTIC"][pop] for pop in pops):
+                raise ModelKeyError(f"initialize_to_random: G[{pre!r}]: no population receives a conductance "
+                                    f"from {pre!r} (no Q_{pre}_<pop> key).")
+            G_spec[pre] = _mean_sd(v, "nS", f"G[{pre!r}]")
+    NTWK["SEEDS"]["initial"] = seed
     initialize_to_rest(NTWK)
-    for pop, G in NTWK["NEURONS"].items():
-        if "Vclamp" in G.variables:
-            continue
-        lo, hi = V_range if V_range is not None else (float(G.El / _b2().mV), float(G.Vthre / _b2().mV))
-        G.V = rng.uniform(lo, hi, len(G)) * _b2().mV
+    for pop, grp in NTWK["NEURONS"].items():
+        if "Vclamp" not in grp.variables:
+            rng = np.random.default_rng(seed_sequence(seed, "V", pop))
+            if V_spec is not None:
+                if pop in V_spec:
+                    mean, sd = V_spec[pop]
+                    grp.V = rng.normal(mean, sd, len(grp)) * b2.mV
+            else:
+                lo, hi = V_range if V_range is not None else (float(grp.El / b2.mV), float(grp.Vthre / b2.mV))
+                grp.V = rng.uniform(lo, hi, len(grp)) * b2.mV
+        for pre, (mean, sd) in G_spec.items():
+            if pre in NTWK["PRESYNAPTIC"][pop]:
+                rng = np.random.default_rng(seed_sequence(seed, f"G_{pre}", pop))
+                setattr(grp, f"Gsyn_{pre}", np.abs(rng.normal(mean, sd, len(grp))) * b2.nS)

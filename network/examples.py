@@ -11,6 +11,8 @@ import os
 
 import numpy as np
 
+from .errors import RecordingError
+
 __all__ = ["RS_FS_MODEL", "run_rs_fs"]
 
 #: The seed README's Model, verbatim (ms, mV, pF, nS, pA, Hz).
@@ -31,7 +33,8 @@ RS_FS_MODEL = {
 }
 
 
-def run_rs_fs(output_dir="output", Model=None, code_target="runtime", figure=True, verbose=True, threads=1):
+def run_rs_fs(output_dir="output", Model=None, code_target="runtime", figure=True, verbose=True, threads=1,
+              build_directory=None):
     """Run the RS-FS example and write ``RS-FS_data.h5`` and ``RS-FS.png``.
 
     Parameters
@@ -41,9 +44,15 @@ def run_rs_fs(output_dir="output", Model=None, code_target="runtime", figure=Tru
     Model : dict, optional
         Overrides of :data:`RS_FS_MODEL` (seed units).
     code_target : str
-        See :func:`network.set_code_target`.
+        See :func:`network.set_code_target` (``nnd rs-fs`` uses ``'cpp_standalone'``).
     threads : int
         OpenMP threads for ``cpp_standalone``.
+    build_directory : str or path, optional
+        ``cpp_standalone`` build folder.  Default: one folder in the toolkit's cache
+        (:func:`network.run.cache_directory`), reused by every run whatever the output
+        folder and the parameter values: ``make`` recompiles only what changed (a
+        new value: the main file), so only the very first run compiles everything.
+        A lock file serialises runs that share it.
     figure : bool
         Also draw and save the activity figure.
     verbose : bool
@@ -52,24 +61,66 @@ def run_rs_fs(output_dir="output", Model=None, code_target="runtime", figure=Tru
     -------
     dict
         The data dict (as written to the HDF5 file), with ``'files'`` added.
+
+    Raises
+    ------
+    RecordingError
+        ``output_dir`` cannot be created or written.
     """
+    from .run import cache_directory
+
+    try:
+        os.makedirs(output_dir, exist_ok=True)
+        probe = os.path.join(output_dir, ".nnd_write_test")
+        with open(probe, "w"):
+            pass
+        os.remove(probe)
+    except OSError as exc:
+        raise RecordingError(f"cannot write the outputs to {os.fspath(output_dir)!r}: {exc.strerror or exc}; "
+                             f"choose a writable folder with -o/--output (output_dir).") from None
+    if code_target != "cpp_standalone":
+        return _run_rs_fs(output_dir, Model, code_target, figure, verbose, threads, None)
+    if build_directory is None:
+        build_directory = cache_directory("standalone", f"rs-fs-{threads}thread")
+    os.makedirs(build_directory, exist_ok=True)
+    import fcntl
+
+    with open(os.path.join(build_directory, ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one run at a time in a shared build folder
+        try:
+            return _run_rs_fs(output_dir, Model, code_target, figure, verbose, threads, build_directory)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _run_rs_fs(output_dir, Model, code_target, figure, verbose, threads, build_directory):
     from . import analysis, build, plots, recording, stim
+    from .core import time_array
     from .run import collect_and_run, set_code_target
 
-    os.makedirs(output_dir, exist_ok=True)
-    set_code_target(code_target, directory=os.path.join(output_dir, "standalone"), threads=threads)
-    M = dict(RS_FS_MODEL, **(Model or {}))
-    t_array = np.arange(int(M["tstop"] / M["dt"])) * M["dt"]
-    NTWK = build.populations(M, ["Exc", "Inh"], AFFERENT_POPULATIONS=["AffExc"], with_raster=True,
-                             with_Vm=4, with_synaptic_currents=True, verbose=verbose)
-    build.recurrent_connections(NTWK, SEED=5, verbose=verbose)
-    rate = 4.0 + 4 * np.exp(-((t_array - 1000) ** 2) / 2 / 100**2)
-    for pop in ["Exc", "Inh"]:
-        stim.construct_feedforward_input(NTWK, pop, "AffExc", t_array, rate, SEED=32, verbose=verbose)
-    build.initialize_to_rest(NTWK)
-    collect_and_run(NTWK, verbose=verbose)
-    h5 = os.path.join(output_dir, "RS-FS_data.h5")
-    data = recording.write_as_hdf5(NTWK, h5)
+    if code_target == "cpp_standalone":
+        import gc
+
+        # brian2 names code objects uniquely among the live ones: free an earlier run's
+        # objects so that this build gets the same file names (and reuses their compilation)
+        gc.collect()
+    set_code_target(code_target, directory=build_directory, threads=threads)
+    try:
+        M = dict(RS_FS_MODEL, **(Model or {}))
+        t_array = time_array(M)
+        NTWK = build.populations(M, ["Exc", "Inh"], AFFERENT_POPULATIONS=["AffExc"], with_raster=True,
+                                 with_Vm=4, with_synaptic_currents=True, verbose=verbose)
+        build.recurrent_connections(NTWK, seed=5, verbose=verbose)
+        rate = 4.0 + 4 * np.exp(-((t_array - 1000) ** 2) / 2 / 100**2)
+        for pop in ["Exc", "Inh"]:
+            stim.construct_feedforward_input(NTWK, pop, "AffExc", t_array, rate, seed=32, verbose=verbose)
+        build.initialize_to_rest(NTWK)
+        collect_and_run(NTWK, verbose=verbose)
+        h5 = os.path.join(output_dir, "RS-FS_data.h5")
+        data = recording.write_as_hdf5(NTWK, h5)  # standalone results read while the build folder is ours
+    finally:
+        if code_target == "cpp_standalone":
+            set_code_target("runtime")  # leave the process in runtime mode
     files = {"hdf5": h5}
     if figure:
         import matplotlib

@@ -17,8 +17,9 @@ Layout of a file written by :func:`save_dict_to_hdf5`
 * a ``'units'`` entry that is a dict of str → str is not stored as a group: each
   unit is written as the attribute ``unit`` of the member it names, and the group
   keeps the attributes ``units_keys`` (the order of the dict) and
-  ``units_position`` (where ``'units'`` stood among the keys).  Units naming no
-  member are kept in the attributes ``units_extra_keys``/``units_extra_values``.
+  ``units_position`` (where ``'units'`` stood among the keys).  A key with ``/``
+  (``'Model/Exc_Gl'``) names a member of a sub-group, which gets the attribute.
+  Units naming no member are kept in the attributes ``units_extra_keys``/``units_extra_values``.
 
 Round trips are bit-exact: ``load_dict_from_hdf5(f)`` after
 ``save_dict_to_hdf5(d, f)`` returns a dict equal to ``d`` with identical dtypes,
@@ -192,7 +193,8 @@ def _write_units(group, units, position):
     """Attach a ``units`` dict to the members of ``group`` (call after writing them)."""
     extra_keys, extra_values = [], []
     for key, unit in units.items():
-        if "/" not in key and key not in ("", ".") and key in group:
+        # 'Model/Exc_Gl' names a member of a sub-group: the unit goes on that member
+        if key not in ("", ".") and not key.startswith("/") and key in group:
             group[key].attrs["unit"] = unit
         else:
             extra_keys.append(key)

@@ -10,14 +10,55 @@ import platform
 
 import numpy as np
 
+from . import model as _model_grammar
+from .core import as_network, brian2 as _brian2
 from .errors import SimulationError
 from .hdf5 import load_dict_from_hdf5, save_dict_to_hdf5
 
-__all__ = ["collect", "write_as_hdf5", "load_dict_from_hdf5"]
+__all__ = ["collect", "write_as_hdf5", "load_dict_from_hdf5", "model_units"]
+
+
+def _key_unit(key, pops):
+    """Unit of a Model key from the Model grammar (:mod:`network.model`), or None."""
+    ask = getattr(_model_grammar, "unit_of", None)  # the grammar's own answer, when it offers one
+    if ask is not None:
+        return ask(key, pops)
+    tables = {"global": getattr(_model_grammar, "GLOBAL_KEYS", {}), "pop": getattr(_model_grammar, "POP_KEYS", {}),
+              "pair": getattr(_model_grammar, "PAIR_KEYS", {})}
+    cell = {**_model_grammar.CELL_PARAMETERS, **_model_grammar.OPTIONAL_CELL_PARAMETERS}
+    if key in tables["global"]:
+        return tables["global"][key][0]
+    head, _, rest = key.partition("_")
+    if head in tables["pop"] and rest in pops:
+        return tables["pop"][head][0]
+    if head in tables["pair"]:
+        pre, _, post = rest.partition("_")
+        if pre in pops and post in pops:
+            return tables["pair"][head][0]
+    if head in pops and rest in cell:
+        return cell[rest][0]
+    return None
+
+
+def model_units(Model):
+    """``{key: unit}`` of every numeric value of a Model, from the Model grammar.
+
+    Units are brian2 unit names of the seed's system (``'ms'``, ``'mV'``, ``'nS'``,
+    ``'pA'``, ``'pF'``, ``'Hz'``, ``'1'``); a number the grammar does not define (a
+    user's own key) gets ``'unknown'``.
+    """
+    pops = _model_grammar.population_names(Model)
+    out = {}
+    for key, value in Model.items():
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
+            continue
+        unit = _key_unit(key, pops) if isinstance(key, str) else None
+        out[key] = unit if unit is not None else "unknown"
+    return out
 
 
 def _versions():
-    import brian2
+    brian2 = _brian2()
 
     from . import __version__
 
@@ -39,28 +80,36 @@ def collect(NTWK, with_connectivity=False):
     -------
     dict
         Arrays in the seed's units (ms, mV, nS, pA, Hz) at full precision, with a
-        ``'units'`` entry naming the unit of each array.
+        ``'units'`` entry naming the unit of every number: ``units[key]`` for a
+        top-level entry, ``units['Model/<key>']`` for a Model value (from the Model
+        grammar, :func:`model_units`), ``units['SEEDS/<name>']``,
+        ``units['timing/<name>']`` (s).
     """
-    import brian2 as b2
-
-    if "NETWORK" not in NTWK:
+    NTWK = as_network(NTWK, "collect()")
+    b2 = _brian2()
+    if NTWK.state != "ran":
         raise SimulationError(
             "this network has not run yet, so there is nothing recorded: call "
             "network.collect_and_run(NTWK) first."
         )
 
     dt, tstop = NTWK["dt"], NTWK["tstop"]
-    n_t = int(round(tstop / dt))
+    t_array = NTWK.t_array  # the one time grid; recordings have one sample per step
+    n_t = len(t_array)
     data = {
         "Model": dict(NTWK["Model"]), "POPULATIONS": list(NTWK["POPULATIONS"]),
         "AFFERENT_POPULATIONS": list(NTWK["AFFERENT_POPULATIONS"]), "dt": float(dt),
-        "tstop": float(tstop), "t_array": np.arange(n_t) * dt,
+        "tstop": float(tstop), "t_array": t_array,
         "SEEDS": {k: int(v) for k, v in NTWK["SEEDS"].items() if v is not None},
         "versions": _versions(), "timing": dict(NTWK.get("TIMING", {})),
     }
     units = {"t_array": "ms", "dt": "ms", "tstop": "ms"}
+    units.update({f"Model/{k}": u for k, u in model_units(data["Model"]).items()})
+    units.update({f"SEEDS/{k}": "1" for k in data["SEEDS"]})
+    units.update({f"timing/{k}": "s" for k, v in data["timing"].items() if isinstance(v, (int, float))})
     for pop in NTWK["POPULATIONS"] + NTWK["AFFERENT_POPULATIONS"]:
         data[f"N_{pop}"] = int(NTWK["Model"][f"N_{pop}"])
+        units[f"N_{pop}"] = "1"
     for pop, M in NTWK["RASTER"].items():
         data[f"tRASTER_{pop}"] = np.asarray(M.t / b2.ms, dtype=np.float64)
         data[f"iRASTER_{pop}"] = np.asarray(M.i[:], dtype=np.int64)
@@ -88,6 +137,7 @@ def collect(NTWK, with_connectivity=False):
     if with_connectivity:
         for (pre, post), (i, j) in NTWK["CONNECTIVITY"].items():
             data[f"CONN_{pre}_{post}"] = {"i": np.asarray(i, np.int64), "j": np.asarray(j, np.int64)}
+            units[f"CONN_{pre}_{post}/i"] = units[f"CONN_{pre}_{post}/j"] = "1"
     data["units"] = units
     return data
 

@@ -7,6 +7,21 @@ matplotlib.use("Agg")
 import pytest  # noqa: E402
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _toolkit_cache_in_a_temporary_folder(tmp_path_factory):
+    """The toolkit's cache (standalone builds of `nnd rs-fs`) goes to a temporary folder, never
+    to the user's ~/.cache (tests that need their own cache set NND_CACHE_DIR themselves)."""
+    import os
+
+    previous = os.environ.get("NND_CACHE_DIR")
+    os.environ["NND_CACHE_DIR"] = str(tmp_path_factory.mktemp("nnd_cache"))
+    yield
+    if previous is None:
+        os.environ.pop("NND_CACHE_DIR", None)
+    else:
+        os.environ["NND_CACHE_DIR"] = previous
+
+
 @pytest.fixture
 def numpy_target():
     """Small single-cell networks: brian2's numpy target (nothing to compile)."""

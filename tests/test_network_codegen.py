@@ -8,6 +8,7 @@ when the number of steps crosses a power of two.
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 import network as ntwk
 
@@ -16,6 +17,7 @@ def _compiled_modules(cache):
     return sorted(p.name for p in Path(cache).rglob("*.so"))
 
 
+@pytest.mark.slow
 def test_changing_parameter_values_reuses_compiled_code(tmp_path, cell_model):
     import brian2
 
@@ -41,6 +43,28 @@ def test_changing_parameter_values_reuses_compiled_code(tmp_path, cell_model):
         assert first, "the Cython target compiled nothing"
         assert _compiled_modules(cache) == first  # second run: no new module
         assert rates[1] > rates[0]  # and the new values did take effect
+    finally:
+        ntwk.set_code_target("runtime")
+        brian2.prefs.codegen.runtime.cython.cache_dir = previous
+
+
+def test_creating_synapses_compiles_nothing(tmp_path, cell_model):
+    """Synapses from index arrays are created with brian2's vectorised numpy template: on a
+    cold Cython cache, building connections writes no module (the run then compiles its own)."""
+    import brian2
+
+    previous = brian2.prefs.codegen.runtime.cython.cache_dir
+    cache = tmp_path / "cython_cache"
+    ntwk.set_code_target("cython", cache_dir=str(cache))
+    try:
+        Model = cell_model(N=50, tstop=5.0, dt=0.1, p_Cell_Cell=0.2, Q_Cell_Cell=1.0, Tsyn_Cell=5.0, Erev_Cell=0.0)
+        NTWK = ntwk.build.populations(Model, ["Cell"], with_raster=True)
+        ntwk.build.recurrent_connections(NTWK, seed=1)
+        ntwk.build.connect(NTWK, "Cell", "Cell", [0, 1], [2, 3], weights=[1.0, 2.0])
+        assert _compiled_modules(cache) == []
+        S = NTWK["CONNECTIONS"][("Cell_1", "Cell")]
+        np.testing.assert_array_equal(np.asarray(S.j[:]), [2, 3])
+        assert S.codeobj_class is None  # the run uses the chosen target
     finally:
         ntwk.set_code_target("runtime")
         brian2.prefs.codegen.runtime.cython.cache_dir = previous

@@ -268,3 +268,81 @@ def test_shared_afferent_spikes_are_recorded_and_conserved(numpy_target, cell_mo
     from network import analysis
 
     assert analysis.mean_rate(data, "AffExc") == pytest.approx(30.0, rel=5 / np.sqrt(spikes.sum()))
+
+
+def test_spikes_through_fixed_afference_deliver_what_the_matrix_predicts(numpy_target, cell_model):
+    """Every target cell receives exactly sum over its afferents of their spikes; each
+    afferent projects to int(p N_target) distinct cells of each target."""
+    N_aff = 100
+    Model = _twin_model(cell_model, 300, 50.0)
+    Model["p_AffExc_Twin"] = 0.123
+    NTWK = ntwk.build.populations(Model, ["Cell", "Twin"], AFFERENT_POPULATIONS=["AffExc"])
+    rng = np.random.default_rng(0)
+    idx = rng.integers(0, N_aff, 400)
+    times = np.round(rng.uniform(0, 49.0, 400), 1)
+    keep = np.unique(np.stack([idx, np.round(times / 0.1)]), axis=1, return_index=True)[1]
+    idx, times = idx[keep], times[keep]
+    out = ntwk.stim.spikes_through_fixed_afference(NTWK, ["Cell", "Twin"], "AffExc", idx, times, seed=3)
+    assert set(out) == {"Cell", "Twin"}
+    ntwk.collect_and_run(NTWK)
+    spikes = np.bincount(idx, minlength=N_aff)
+    for target, p in (("Cell", 0.5), ("Twin", 0.123)):
+        i, j = NTWK["CONNECTIVITY"][("AffExc", target)]
+        assert np.all(np.bincount(i, minlength=N_aff) == int(p * 300))  # out-degree of each source
+        assert len(np.unique(i * 300 + j)) == len(i)  # distinct targets
+        G = np.asarray(getattr(NTWK["NEURONS"][target], "Gsyn_AffExc") / ntwk.build._b2().nS)
+        np.testing.assert_allclose(G, np.bincount(j, weights=spikes[i], minlength=300), atol=1e-6)
+    # same seed, same matrix; the two targets draw different streams
+    again = ntwk.build.populations(Model, ["Cell", "Twin"], AFFERENT_POPULATIONS=["AffExc"])
+    ntwk.stim.spikes_through_fixed_afference(again, "Cell", "AffExc", idx, times, SEED=3)
+    np.testing.assert_array_equal(again["CONNECTIVITY"][("AffExc", "Cell")][1], NTWK["CONNECTIVITY"][("AffExc", "Cell")][1])
+    with pytest.raises(ntwk.ModelValueError, match="fires twice within one time step"):
+        ntwk.stim.spikes_through_fixed_afference(again, "Cell", "AffExc", [1, 1], [5.0, 5.02], seed=1)
+
+
+def test_current_pulses_follow_the_euler_solution_of_the_rc_membrane(numpy_target, cell_model):
+    """A step of I on [5, 25) ms into a passive LIF cell: V_k = El + I/Gl (1 - (1 - dt/tau)^(k - 50))
+    during the pulse, geometric decay after it (forward Euler, exact to rounding); a second cell
+    with two overlapping pulses gets their sum; an untouched cell stays at rest."""
+    Model = cell_model(N=3, tstop=40.0, dt=0.1, Vthre=100.0, Vreset=-70.0)
+    NTWK = ntwk.build.populations(Model, ["Cell"], with_Vm=3)
+    ntwk.stim.current_pulses(NTWK, "Cell", [0, 1, 1], [5.0, 5.0, 15.0], [20.0, 20.0, 10.0], [100.0, 100.0, 50.0])
+    ntwk.collect_and_run(NTWK)
+    V = ntwk.recording.collect(NTWK)["VMS_Cell"]
+    k = np.arange(400)
+    q = 1 - 0.1 / 20.0
+    on = np.clip(k - 50, 0, 200)
+    expected = -70.0 + 10.0 * (1 - q**on) * q**np.clip(k - 250, 0, None)
+    np.testing.assert_allclose(V[0], expected, atol=1e-9)
+    assert np.abs(V[2] + 70.0).max() < 1e-12
+    # superposition of linear responses: cell 1 = cell 0 + the response to 50 pA on [15, 25)
+    on2 = np.clip(k - 150, 0, 100)
+    extra = 5.0 * (1 - q**on2) * q**np.clip(k - 250, 0, None)
+    np.testing.assert_allclose(V[1], expected + extra, atol=1e-9)
+
+
+def test_initialize_to_random_draws_V_and_conductances(numpy_target, cell_model):
+    """V ~ normal(mean, sd) per population, G = |normal(mean, sd)| per presynaptic population:
+    sample moments within 5 standard errors; the same seed gives the same values."""
+    N = 4000
+    Model = _twin_model(cell_model, N, 5.0)
+    for pop in ("Cell", "Twin"):
+        Model.pop(f"{pop}_Vclamp")
+    b2 = ntwk.build._b2()
+
+    def draw(seed):
+        NTWK = ntwk.build.populations(Model, ["Cell", "Twin"], AFFERENT_POPULATIONS=["AffExc"])
+        ntwk.build.initialize_to_random(NTWK, seed=seed, V={"Cell": (-60.0, 4.0)}, G={"AffExc": (0.0, 2.0)})
+        return ({p: np.asarray(NTWK["NEURONS"][p].V / b2.mV) for p in ("Cell", "Twin")},
+                {p: np.asarray(NTWK["NEURONS"][p].Gsyn_AffExc / b2.nS) for p in ("Cell", "Twin")})
+
+    V, G = draw(1)
+    assert abs(V["Cell"].mean() + 60.0) < 5 * 4.0 / np.sqrt(N)
+    assert abs(V["Cell"].std() - 4.0) < 5 * 4.0 / np.sqrt(2 * N)
+    np.testing.assert_array_equal(V["Twin"], -70.0)  # not in the dict: at rest
+    for g in G.values():  # half-normal: mean sd sqrt(2/pi), never negative
+        assert g.min() >= 0 and abs(g.mean() - 2.0 * np.sqrt(2 / np.pi)) < 5 * 2.0 * np.sqrt(1 - 2 / np.pi) / np.sqrt(N)
+    V2, G2 = draw(1)
+    np.testing.assert_array_equal(V["Cell"], V2["Cell"])
+    np.testing.assert_array_equal(G["Twin"], G2["Twin"])
+    assert not np.array_equal(V["Cell"], draw(2)[0]["Cell"])

@@ -231,3 +231,36 @@ def test_read_errors_name_the_path_and_the_problem(tmp_path):
         hdf5.load_dict_from_hdf5(truncated)
     with pytest.raises(RecordingError, match="not a regular file"):
         hdf5.load_dict_from_hdf5(tmp_path)
+
+
+def test_every_stored_number_of_a_network_has_its_unit_and_strings_read_as_str(tmp_path, numpy_target, cell_model):
+    """Walk the file with h5py: each numeric dataset (Model values, seeds, timings, arrays)
+    carries a 'unit' attribute, Model units are the grammar's; strings come back as str."""
+    import h5py
+
+    import network as ntwk
+
+    Model = cell_model(N=3, dt=0.1, tstop=5.0, Iinj=300.0, Q_Cell_Cell=1.0, Tsyn_Cell=5.0, Erev_Cell=0.0,
+                       p_Cell_Cell=0.5)
+    Model["_note"] = "user annotation"
+    NTWK = ntwk.build.populations(Model, ["Cell"], with_raster=True, with_Vm=1)
+    ntwk.build.recurrent_connections(NTWK, seed=1)
+    ntwk.collect_and_run(NTWK)
+    path = tmp_path / "d.h5"
+    ntwk.recording.write_as_hdf5(NTWK, path, with_connectivity=True)
+    missing = []
+
+    def visit(name, obj):
+        if isinstance(obj, h5py.Dataset) and obj.dtype.kind in "biuf" and obj.size and "unit" not in obj.attrs:
+            missing.append(name)
+
+    with h5py.File(path) as f:
+        f.visititems(visit)
+        units = {k: f[f"Model/{k}"].attrs["unit"] for k in ("Cell_Gl", "Cell_Cm", "Cell_Iinj", "Q_Cell_Cell",
+                                                              "p_Cell_Cell", "dt", "SEED", "N_Cell", "Tsyn_Cell")}
+    assert missing == []
+    assert units == {"Cell_Gl": "nS", "Cell_Cm": "pF", "Cell_Iinj": "pA", "Q_Cell_Cell": "nS", "p_Cell_Cell": "1",
+                     "dt": "ms", "SEED": "1", "N_Cell": "1", "Tsyn_Cell": "ms"}
+    data = ntwk.recording.load_dict_from_hdf5(path)
+    assert all(type(v) is str for v in data["versions"].values())
+    assert type(data["Model"]["_note"]) is str and data["units"]["Model/Cell_Gl"] == "nS"

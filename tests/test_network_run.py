@@ -45,21 +45,22 @@ def test_bad_instructions(numpy_target, cell_model, instructions, text):
         ntwk.collect_and_run(NTWK, INTERMEDIATE_INSTRUCTIONS=instructions)
 
 
-def test_a_network_runs_once(numpy_target, cell_model):
+def test_a_network_runs_once_then_runs_on(numpy_target, cell_model):
     NTWK = _lif(cell_model)
     ntwk.collect_and_run(NTWK)
     first = ntwk.recording.collect(NTWK)
-    with pytest.raises(ntwk.SimulationError, match="already run.*Build the network again"):
+    with pytest.raises(ntwk.SimulationError, match="already run.*run_on"):
         ntwk.collect_and_run(NTWK)
     # the recordings of the first run are untouched
     np.testing.assert_array_equal(ntwk.recording.collect(NTWK)["tRASTER_Cell"], first["tRASTER_Cell"])
+    assert NTWK.state == "ran" and NTWK.time == pytest.approx(50.0)
 
 
 def test_progress_bar_and_summary(numpy_target, cell_model, capfd):
     NTWK = _lif(cell_model)
     ntwk.collect_and_run(NTWK, verbose=True, INTERMEDIATE_INSTRUCTIONS=[{"time": 20.0, "function": lambda N: None}])
     out, err = capfd.readouterr()
-    assert "[network] ran 50 ms (numpy)" in out
+    assert "[network] ran 50 ms (numpy)" in out and "code preparation" in out
     # one bar across the two pieces: 40 % when the instruction stops the run, 100 % at the end
     assert " 40.0%" in err and "100.0%" in err and err.endswith("\n")
     assert "%" not in out  # the bar goes to stderr only
@@ -101,17 +102,3 @@ def test_populations_start_at_rest_and_order_of_calls_is_checked(numpy_target, c
                  lambda: ntwk.build.initialize_to_rest(NTWK)):
         with pytest.raises(ntwk.SimulationError, match="already run"):
             call()
-
-
-def test_analysis_refuses_quantities():
-    import brian2
-
-    from network import analysis
-
-    data = {"POPULATIONS": ["E"], "AFFERENT_POPULATIONS": [], "N_E": 2, "dt": 0.1, "tstop": 100.0,
-            "tRASTER_E": np.array([10.0, 20.0]), "iRASTER_E": np.array([0, 1])}
-    assert analysis.mean_rate(data, "E", t_start=0, t_stop=100) == pytest.approx(10.0)
-    with pytest.raises(ntwk.ModelValueError, match="plain numbers in ms"):
-        analysis.mean_rate(data, "E", t_start=10 * brian2.ms)
-    with pytest.raises(ntwk.ModelValueError, match="plain numbers in ms"):
-        analysis.spike_count_correlation(data, "E", 5 * brian2.ms)

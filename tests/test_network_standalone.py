@@ -6,6 +6,8 @@ import pytest
 import network as ntwk
 
 
+@pytest.mark.standalone
+@pytest.mark.slow
 def test_lif_period_in_cpp_standalone(tmp_path, cell_model):
     """The analytic LIF period holds in the standalone build as in runtime mode.
 
@@ -17,9 +19,13 @@ def test_lif_period_in_cpp_standalone(tmp_path, cell_model):
     ntwk.set_code_target("cpp_standalone", directory=str(tmp_path / "build"))
     try:
         NTWK = ntwk.build.populations(Model, ["Cell"], with_raster=True, with_Vm=1)
+        with pytest.raises(ntwk.SimulationError, match="one program for one run"):
+            ntwk.build.populations(Model, ["Cell"])  # a second network in the same program
         ntwk.build.initialize_to_rest(NTWK)
         ntwk.collect_and_run(NTWK)
         data = ntwk.recording.collect(NTWK)
+        with pytest.raises(ntwk.SimulationError, match="compiled for one run"):
+            ntwk.run_on(NTWK, 10.0)  # a standalone program cannot be continued
         with pytest.raises(ntwk.SimulationError, match="set_code_target"):
             ntwk.build.populations(Model, ["Cell"])
     finally:
@@ -59,6 +65,8 @@ def _standalone_drive_counts(tmp_path, cell_model, threads, name):
     return G
 
 
+@pytest.mark.standalone
+@pytest.mark.slow
 def test_openmp_threads_are_reproducible_and_poisson(tmp_path, cell_model):
     """Two threads: the same seed gives the same events; counts have the drive's mean."""
     a = _standalone_drive_counts(tmp_path, cell_model, 2, "omp_a")
