@@ -211,20 +211,16 @@ def populations(Model, NEURONS, AFFERENT_POPULATIONS=(), with_raster=False, with
         The ``cpp_standalone`` device has already run a network in this process.
     """
     b2 = _b2()
-    from .run import _state
+    from .run import standalone_device_used
 
-    if _state["target"] == "cpp_standalone" and _state["built"]:
+    if standalone_device_used():
         raise SimulationError(
             "brian2's cpp_standalone device has already built and run a network in this process; "
             "call network.set_code_target('cpp_standalone', directory=...) again before building "
             "another one (the data of the first network stays readable)."
         )
-    to_plain_model = getattr(_model_grammar, "plain_model", None)  # network.model: Quantities -> seed units
-    if to_plain_model is not None:
-        Model = to_plain_model(Model)  # validates (raises and warns as validate_model) and converts
-        pops_in_model = _model_grammar.population_names(Model)
-    else:
-        pops_in_model = validate_model(Model)
+    Model = _model_grammar.plain_model(Model)  # validates (raises and warns as validate_model), Quantities -> seed units
+    pops_in_model = _model_grammar.population_names(Model)
     for arg, names in (("NEURONS", NEURONS), ("AFFERENT_POPULATIONS", AFFERENT_POPULATIONS)):
         if isinstance(names, str) or not all(isinstance(p, str) for p in names):
             raise ModelValueError(f"{arg} = {names!r} must be a list of population names, e.g. ['Exc', 'Inh'].")
@@ -573,14 +569,7 @@ def recurrent_connections(NTWK, seed=UNSET, rule="fixed_indegree", autapses=True
 
 def _original_rule(N_pre, N_post, p, rng, recurrent):
     """The original project's sampler (network.connectivity), without autapses in a recurrent pair."""
-    sampler = getattr(conn, "fixed_indegree_with_replacement", None)
-    if sampler is None:  # pragma: no cover - provided by network.connectivity
-        raise SimulationError("rule='original' needs network.connectivity.fixed_indegree_with_replacement, "
-                              "which this installation lacks; update the toolkit.")
-    import inspect
-
-    kwargs = {"autapses": False} if recurrent and "autapses" in inspect.signature(sampler).parameters else {}
-    i, j = sampler(N_pre, N_post, p, rng, **kwargs)
+    i, j = conn.fixed_indegree_with_replacement(N_pre, N_post, p, rng, autapses=not recurrent)
     return np.asarray(i, np.int64), np.asarray(j, np.int64)
 
 

@@ -100,7 +100,7 @@ import numpy as np
 
 from stimuli import arguments
 
-from .errors import ModelKeyError, ModelValueError, NetworkError, UnitError
+from .errors import ModelFileError, ModelKeyError, ModelKeyWarning, ModelValueError, NetworkError, UnitError
 
 __all__ = [
     "CELL_PARAMETERS",
@@ -118,20 +118,12 @@ __all__ = [
     "synaptic_parameters",
     "projection_parameters",
     "n_steps",
+    "unit_of",
     "check_euler_step",
     "check_seed",
     "seed_sequence",
     "plain_array",
 ]
-
-
-class ModelKeyWarning(UserWarning):
-    """A Model key that is kept but looks like a mistake (a misspelling of a present key,
-    an undeclared population, an original-project key this toolkit does not read)."""
-
-
-class ModelFileError(NetworkError, ValueError):
-    """A Model parameter file (JSON) that cannot be parsed; the message names file and line."""
 
 
 # name -> (unit, meaning, constraint)
@@ -281,6 +273,26 @@ def _classify(key, pops):
         if rest in OPTIONAL_CELL_PARAMETERS:
             return OPTIONAL_CELL_PARAMETERS[rest]
     return None
+
+
+def unit_of(key, pops):
+    """The seed unit of the Model key ``key`` (``'ms'``, ``'mV'``, ``'nS'``, ``'1'``...), or None.
+
+    Parameters
+    ----------
+    key : str
+        A Model key.
+    pops : sequence of str
+        The population names of the Model (:func:`population_names`).
+
+    Returns
+    -------
+    str or None
+        The brian2 unit name of the key's plain numbers, or None for a key the grammar
+        does not define (a user's own parameter).
+    """
+    spec = POP_KEYS["N"] if key.startswith("N_") and key[2:] in pops else _classify(key, pops)
+    return None if spec is None else spec[0]
 
 
 def _describe(key, pops):

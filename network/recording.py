@@ -18,28 +18,6 @@ from .hdf5 import load_dict_from_hdf5, save_dict_to_hdf5
 __all__ = ["collect", "write_as_hdf5", "load_dict_from_hdf5", "model_units"]
 
 
-def _key_unit(key, pops):
-    """Unit of a Model key from the Model grammar (:mod:`network.model`), or None."""
-    ask = getattr(_model_grammar, "unit_of", None)  # the grammar's own answer, when it offers one
-    if ask is not None:
-        return ask(key, pops)
-    tables = {"global": getattr(_model_grammar, "GLOBAL_KEYS", {}), "pop": getattr(_model_grammar, "POP_KEYS", {}),
-              "pair": getattr(_model_grammar, "PAIR_KEYS", {})}
-    cell = {**_model_grammar.CELL_PARAMETERS, **_model_grammar.OPTIONAL_CELL_PARAMETERS}
-    if key in tables["global"]:
-        return tables["global"][key][0]
-    head, _, rest = key.partition("_")
-    if head in tables["pop"] and rest in pops:
-        return tables["pop"][head][0]
-    if head in tables["pair"]:
-        pre, _, post = rest.partition("_")
-        if pre in pops and post in pops:
-            return tables["pair"][head][0]
-    if head in pops and rest in cell:
-        return cell[rest][0]
-    return None
-
-
 def model_units(Model):
     """``{key: unit}`` of every numeric value of a Model, from the Model grammar.
 
@@ -52,7 +30,7 @@ def model_units(Model):
     for key, value in Model.items():
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
             continue
-        unit = _key_unit(key, pops) if isinstance(key, str) else None
+        unit = _model_grammar.unit_of(key, pops) if isinstance(key, str) else None
         out[key] = unit if unit is not None else "unknown"
     return out
 

@@ -106,6 +106,11 @@ def code_target():
     return _state["target"]
 
 
+def standalone_device_used():
+    """True if the cpp_standalone device is selected and has already built a network in this process."""
+    return _state["target"] == "cpp_standalone" and _state["built"]
+
+
 def brian_seed(NTWK):
     """One 31-bit seed for brian2's generator, derived from every seed in ``NTWK['SEEDS']``.
 
