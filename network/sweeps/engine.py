@@ -509,6 +509,9 @@ def _run_distributed(function, todo, kwargs_of, accept, scheduler, client, worke
     client, cluster, own = _connect(scheduler, client, workers, not progress)
     futures, bar = {}, None
     try:
+        from .worker import prepare_client
+
+        prepare_client(client)
         if progress:
             link = _dashboard(client)
             print(f"[sweep] dask dashboard: {link}" if link else

@@ -342,7 +342,7 @@ def summary_outputs(desc, data, traces=False):
     return out
 
 
-def network_point(model, seed=None, per_point_seeds=True, traces=False, **overrides):
+def network_point(model, seed=None, per_point_seeds=True, traces=False, code_target=None, **overrides):
     """A sweep point function: the network of ``model`` with ``overrides``, summarised.
 
     Parameters
@@ -357,6 +357,9 @@ def network_point(model, seed=None, per_point_seeds=True, traces=False, **overri
         numbers: smoother maps, correlated errors).
     traces : bool
         Also return the population rates over time.
+    code_target : str, optional
+        brian2 target of this point (:func:`network.set_code_target`), set around the
+        run and restored to ``'runtime'`` after it (default: leave it as it is).
     **overrides
         Flat Model keys or dotted option paths (see :func:`apply_overrides`).
 
@@ -366,7 +369,16 @@ def network_point(model, seed=None, per_point_seeds=True, traces=False, **overri
         See :func:`summary_outputs`.
     """
     desc = apply_overrides(network_description(model), overrides)
-    data = run_network(desc, seed=seed if per_point_seeds else None)
+    if code_target is None:
+        data = run_network(desc, seed=seed if per_point_seeds else None)
+    else:
+        from ..run import set_code_target
+
+        set_code_target(code_target)
+        try:
+            data = run_network(desc, seed=seed if per_point_seeds else None)
+        finally:
+            set_code_target("runtime")
     return summary_outputs(desc, data, traces=traces)
 
 

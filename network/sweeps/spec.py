@@ -14,6 +14,7 @@
     seed: 0                       # base seed of the points' seeds
     per_point_seeds: true         # model: derive every network seed from the point's seed
     traces: false                 # model: also store the population rates over time
+    target: runtime               # model: brian2 target (runtime, cython, numpy)
     store: rs-fs-sweep.h5         # default: this file's name with .h5, beside it
     workers: 2                    # LocalCluster size (default: the machine's cores)
     scheduler: tcp://host:8786    # or a running dask scheduler (default: a LocalCluster)
@@ -36,7 +37,7 @@ from .space import Grid, Points, RandomSamples
 __all__ = ["SweepSpec", "read_sweep_spec", "SPEC_KEYS"]
 
 SPEC_KEYS = ("model", "function", "fixed", "grid", "points", "random", "seed", "per_point_seeds", "traces",
-             "store", "workers", "scheduler", "retry_failed")
+             "target", "store", "workers", "scheduler", "retry_failed")
 """The keys of a sweep file."""
 
 
@@ -152,10 +153,15 @@ def read_sweep_spec(path):
         check_names(dict(model, **{k: v for k, v in fixed.items() if "." not in k}),
                     list(space.names) + [k for k in fixed])
         function = network_point
+        target = data.get("target")
+        if target not in (None, "runtime", "cython", "numpy"):
+            raise ParameterError(f"{where}: target = {target!r}: choose runtime, cython or numpy.")
         fixed = dict(fixed, model=model, per_point_seeds=data.get("per_point_seeds", True),
                      traces=data.get("traces", False))
+        if target is not None:
+            fixed["code_target"] = target
     else:
-        for flag in ("per_point_seeds", "traces"):
+        for flag in ("per_point_seeds", "traces", "target"):
             if flag in data:
                 raise ParameterError(f"{where}: {flag}: applies to model: sweeps only.")
         function = _import_function(data["function"], where, folder)
