@@ -67,10 +67,12 @@ def _errors():
 
 def run_command(args):
     """``nnd run MODEL [-o DIR]``: run a network from a model file; write its HDF5 and figure."""
+    from .run import set_code_target
     from .sweeps.simulation import network_description, read_model_file, run_network, summary_outputs
 
     try:
         desc = network_description(read_model_file(args.model))
+        set_code_target(args.target)
         name = os.path.splitext(os.path.basename(args.model))[0]
         data = run_network(desc, output_dir=args.output, figure=not args.no_figure, verbose=not args.quiet,
                            name=name)
@@ -140,6 +142,8 @@ def register(subparsers):
                               epilog=_RUN_EPILOG, formatter_class=fmt)
     p.add_argument("model", metavar="MODEL", help="model file (.json, .yaml or .yml)")
     p.add_argument("-o", "--output", default="output", help="output folder (default: output)")
+    p.add_argument("--target", default="runtime", choices=["runtime", "cython", "numpy"],
+                   help="brian2 code-generation target (default: runtime)")
     p.add_argument("--no-figure", action="store_true", help="skip the PNG figure")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
     p.set_defaults(func=run_command)

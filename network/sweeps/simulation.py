@@ -227,8 +227,12 @@ def apply_overrides(desc, overrides):
                 node.get(p) if isinstance(node, dict) else None)
             if node is None:
                 raise ModelKeyError(f"parameter {name!r}: the model has no option {p!r} there.")
-        if parts[-1] in ("baseline", "amplitude", "t0", "sigma") and not isinstance(node, dict):
-            raise ModelKeyError(f"parameter {name!r}: this drive's rate is a constant, not a bump.")
+        if not isinstance(node, dict) or parts[-1] not in node:
+            if parts[-1] in ("baseline", "amplitude", "t0", "sigma"):
+                raise ModelKeyError(f"parameter {name!r}: this drive's rate is a constant, not a bump.")
+            known = sorted(node) if isinstance(node, dict) else []
+            raise ModelKeyError(f"parameter {name!r}: the model has no option {parts[-1]!r} there "
+                                f"(options: {known}).")
         node[parts[-1]] = value
     return desc
 
