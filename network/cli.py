@@ -99,8 +99,12 @@ def _print_status(status):
 
 def sweep_command(args):
     """``nnd sweep SPEC`` (run or resume) or ``nnd sweep --status STORE``."""
-    from .sweeps import sweep_status
-    from .sweeps.spec import read_sweep_spec
+    try:
+        from .sweeps import sweep_status
+        from .sweeps.spec import read_sweep_spec
+    except ImportError as exc:
+        return _fail("sweep", f"{exc}: sweeps need dask, distributed, pyyaml, tqdm and pandas "
+                              f"(pip install 'dask[distributed]' pyyaml tqdm pandas)")
 
     if (args.spec is None) == (args.status is None):
         return _fail("sweep", "give a sweep file SPEC.yaml, or --status STORE.h5 (not both).")

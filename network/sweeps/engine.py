@@ -18,7 +18,7 @@ import traceback
 import numpy as np
 
 from ..errors import ParameterError, RecordingError
-from .space import as_space, plain_value, point_key, point_seed
+from .space import as_space, point_key, point_seed
 from .store import check_header, new_header, read_store, write_store
 
 __all__ = ["run_sweep", "load_sweep", "sweep_status", "SweepResult", "run_point", "function_name",
@@ -334,14 +334,8 @@ def _connect(scheduler, client, workers, quiet):
     from distributed import Client, LocalCluster
 
     if client is not None:
-        if scheduler is not None or workers is not None:
-            raise ParameterError("client= is given: do not also give scheduler= or workers=.")
         return client, None, False
     if scheduler is not None:
-        if workers is not None:
-            raise ParameterError(
-                f"workers = {workers!r} only sizes the LocalCluster; with scheduler = {scheduler!r} the "
-                f"cluster's own workers run the points (start more workers there).")
         try:
             return Client(scheduler, timeout="20s"), None, True
         except (OSError, TimeoutError) as exc:
@@ -364,6 +358,10 @@ def _dashboard(client):
         link = None
     info = client.scheduler_info() if hasattr(client, "scheduler_info") else {}
     if link and "dashboard" in info.get("services", {}):
+        import importlib.util
+
+        if importlib.util.find_spec("bokeh") is None:  # the page then only says bokeh is missing
+            return f"{link} (its plots need bokeh: pip install bokeh)"
         return link
     return None
 
@@ -447,6 +445,16 @@ def run_sweep(function, space, store, *, fixed=None, seed=0, scheduler=None, cli
         raise ParameterError(f"{both} are both fixed and swept: remove them from fixed= or from the space.")
     if not callable(function):
         raise ParameterError(f"function = {function!r} is not callable: give the point function.")
+    if scheduler == "serial" and (client is not None or workers is not None):
+        raise ParameterError("scheduler='serial' runs in this process: do not give client= or workers=.")
+    if client is not None and (scheduler is not None or workers is not None):
+        raise ParameterError("client= is given: do not also give scheduler= or workers=.")
+    if scheduler is not None and workers is not None:
+        raise ParameterError(
+            f"workers = {workers!r} only sizes the LocalCluster; with scheduler = {scheduler!r} the "
+            f"cluster's own workers run the points (start more workers there).")
+    if scheduler is not None and not isinstance(scheduler, str):
+        raise ParameterError(f"scheduler = {scheduler!r}: give an address 'tcp://host:port' or 'serial'.")
     name = function_name(function)
     store = os.fspath(store)
     header, stored = read_store(store)
@@ -478,8 +486,6 @@ def run_sweep(function, space, store, *, fixed=None, seed=0, scheduler=None, cli
               f"--retry-failed runs them again)", file=sys.stderr)
     try:
         if todo and scheduler == "serial":
-            if client is not None or workers is not None:
-                raise ParameterError("scheduler='serial' runs in this process: do not give client= or workers=.")
             bar = _progress_bar(len(space), len(space) - len(todo), progress)
             for r in todo:
                 accept(r, run_point(function, kwargs_of(r)))

@@ -4,6 +4,7 @@ A model file holds the seed's flat Model keys (ms, mV, pF, nS, pA, Hz) and a few
 option sections, all optional::
 
     # RS-FS at reduced size (YAML; JSON takes the same structure)
+    extends: rs-fs-small         # optional: start from a bundled network ('rs-fs', 'rs-fs-small')
     N_Exc: 400
     N_Inh: 100
     N_AffExc: 100
