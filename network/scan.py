@@ -95,7 +95,7 @@ class ScanPoint:
 
 def run(Model, KEYS, VALUES, running_sim_func, running_sim_func_args=None, fix_missing_only=False,
         parallelize=True, Nmax_simultaneous_processes=None, scan_seed=10, store=None, scheduler=None,
-        retry_failed=False, progress=True):
+        retry_failed=False, progress=True, preload_brian2=True):
     """Run ``running_sim_func(Model, **running_sim_func_args)`` over the grid ``KEYS x VALUES``.
 
     Parameters
@@ -124,7 +124,7 @@ def run(Model, KEYS, VALUES, running_sim_func, running_sim_func_args=None, fix_m
         The store (default from ``Model``, see :func:`store_path`).
     scheduler : str, optional
         A dask scheduler address (see :func:`network.sweeps.run_sweep`).
-    retry_failed, progress : bool
+    retry_failed, progress, preload_brian2 : bool
         See :func:`network.sweeps.run_sweep`.
 
     Returns
@@ -146,7 +146,7 @@ def run(Model, KEYS, VALUES, running_sim_func, running_sim_func_args=None, fix_m
     return run_sweep(_FixedCall(point), space, path, fixed=fixed, seed=scan_seed,
                      scheduler=scheduler if parallelize else "serial",
                      workers=Nmax_simultaneous_processes if parallelize and scheduler is None else None,
-                     retry_failed=retry_failed, progress=progress)
+                     retry_failed=retry_failed, progress=progress, preload_brian2=preload_brian2)
 
 
 class _FixedCall:

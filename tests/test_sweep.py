@@ -70,7 +70,7 @@ def test_grid_complete_and_in_grid_order(client2, tmp_path):
     store = tmp_path / "grid.h5"
     xs, ys = [0, 1, 2], [0.5, 1.5, 2.5, 3.5]
     result = run_sweep(product_point, grid(x=xs, y=ys), store, fixed={"sleep": 0.02}, client=client2,
-                       progress=False)
+                       progress=False, preload_brian2=False)
     header, recs = _records(store)
     expected = list(itertools.product(xs, ys))
     assert [(r["parameters"]["x"], r["parameters"]["y"]) for r in recs] == expected
@@ -96,7 +96,8 @@ def test_grid_complete_and_in_grid_order(client2, tmp_path):
 def test_failed_point_recorded_kept_and_retried(client2, tmp_path):
     store, marker = tmp_path / "fail.h5", str(tmp_path / "allow")
     space = grid(x=[1, 2, 3])
-    result = run_sweep(failing_point, space, store, fixed={"marker": marker}, client=client2, progress=False)
+    result = run_sweep(failing_point, space, store, fixed={"marker": marker}, client=client2,
+                       progress=False, preload_brian2=False)
     assert [r["status"] for r in result.records] == ["done", "failed", "done"]
     bad = result.failed[0]
     assert bad["parameters"] == {"x": 2} and bad["error"].startswith("ValueError: x = 2 is refused")
@@ -104,14 +105,15 @@ def test_failed_point_recorded_kept_and_retried(client2, tmp_path):
     assert result.summary().loc[1, "error"].startswith("ValueError")
     assert np.isnan(result.output("x2")[1]) and result.output("x2")[2] == 9
     # run again: the failure is kept and reported, not run again, not dropped
-    again = run_sweep(failing_point, space, store, fixed={"marker": marker}, client=client2, progress=False)
+    again = run_sweep(failing_point, space, store, fixed={"marker": marker}, client=client2,
+                       progress=False, preload_brian2=False)
     assert again.records[1]["status"] == "failed" and again.records[1]["attempts"] == 1
     status = sweep_status(store)
     assert (status["done"], status["failed"]) == (2, 1) and status["failures"][0][1] == {"x": 2}
     # retry on request
     open(marker, "w").close()
     retried = run_sweep(failing_point, space, store, fixed={"marker": marker}, client=client2,
-                        retry_failed=True, progress=False)
+                        retry_failed=True, progress=False, preload_brian2=False)
     assert retried.complete and retried.records[1]["attempts"] == 2 and retried.records[0]["attempts"] == 1
     assert load_sweep(store).records[1]["outputs"] == {"x2": 4}
 
@@ -129,7 +131,7 @@ def slow_point(i, log):
 
 if __name__ == "__main__":
     result = run_sweep(slow_point, grid(i=list(range(12))), sys.argv[1], fixed={{"log": sys.argv[2]}},
-                       workers=2, progress=False)
+                       workers=2, progress=False, preload_brian2=False)
     print("complete", result.complete)
 """
 
@@ -179,8 +181,10 @@ def test_same_results_on_one_and_two_workers(client2, tmp_path):
     space = random_samples({"x": (0.0, 3.0), "y": [0.5, 1.5, 2.5]}, n=8, seed=4)
     with LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=":0", silence_logs=40) as c1, \
             Client(c1) as client1:
-        one = run_sweep(product_point, space, tmp_path / "one.h5", client=client1, seed=11, progress=False)
-    two = run_sweep(product_point, space, tmp_path / "two.h5", client=client2, seed=11, progress=False)
+        one = run_sweep(product_point, space, tmp_path / "one.h5", client=client1, seed=11, progress=False,
+                        preload_brian2=False)
+    two = run_sweep(product_point, space, tmp_path / "two.h5", client=client2, seed=11, progress=False,
+                    preload_brian2=False)
     serial = run_sweep(product_point, space, tmp_path / "serial.h5", scheduler="serial", seed=11, progress=False)
     assert len({r["worker"] for r in one.records}) == 1 and len({r["worker"] for r in two.records}) == 2
     for a, b, c in zip(one.records, two.records, serial.records):
@@ -283,7 +287,8 @@ def test_original_scan_run_and_get(client2, tmp_path):
     Model = {"N_Exc": 10, "Exc_b": 0.0, "SEED": 3, "zip_filename": str(tmp_path / "scan.zip"),
              "data_folder": str(tmp_path)}
     result = scan.run(Model, ["Exc_b", "SEED"], [np.array([0.0, 20.0, 40.0]), [1, 2]], original_style,
-                      running_sim_func_args={"offset": 0.5}, scheduler=client2.scheduler.address, progress=False)
+                      running_sim_func_args={"offset": 0.5}, scheduler=client2.scheduler.address, progress=False,
+                      preload_brian2=False)
     assert result.complete and result.store == str(tmp_path / "scan.h5")
     M, PARAMS_SCAN, DATA = scan.get(Model, verbose=False)
     np.testing.assert_array_equal(PARAMS_SCAN["Exc_b"], [0, 0, 20, 20, 40, 40])

@@ -19,7 +19,7 @@ import numpy as np
 
 from ..errors import ParameterError, RecordingError
 from .space import as_space, point_key, point_seed
-from .store import check_header, new_header, read_store, write_store
+from .store import append_records, check_header, new_header, read_store, write_store
 
 __all__ = ["run_sweep", "load_sweep", "sweep_status", "SweepResult", "run_point", "function_name",
            "default_workers"]
@@ -147,7 +147,11 @@ def run_point(function, kwargs):
     except BaseException as exc:  # noqa: BLE001 - a point's failure is data, even SystemExit
         if isinstance(exc, KeyboardInterrupt):
             raise
-        record.update(status="failed", error=f"{type(exc).__name__}: {exc}",
+        hint = ""
+        if isinstance(exc, ValueError) and "signal only works in main thread" in str(exc):
+            hint = (" (brian2 was first imported in a dask task thread: run the sweep with "
+                    "preload_brian2=True, or network.sweeps.worker.prepare_client(client))")
+        record.update(status="failed", error=f"{type(exc).__name__}: {exc}{hint}",
                       traceback="".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
     record["run_time"] = time.perf_counter() - t0
     try:
@@ -375,7 +379,7 @@ def _progress_bar(total, initial, enabled):
 
 
 def run_sweep(function, space, store, *, fixed=None, seed=0, scheduler=None, client=None, workers=None,
-              retry_failed=False, progress=True):
+              retry_failed=False, progress=True, preload_brian2=True):
     """Run ``function`` at every point of ``space`` on dask.distributed; record, resume.
 
     Parameters
@@ -409,6 +413,10 @@ def run_sweep(function, space, store, *, fixed=None, seed=0, scheduler=None, cli
         Run again the points recorded as failed (default: keep and report them).
     progress : bool
         Progress bar (terminal or notebook) and the dashboard address.
+    preload_brian2 : bool
+        Import brian2 in every worker's main thread when it starts (dask runs tasks
+        in a thread, where brian2's import fails).  Needed when the points use
+        brian2; False saves a few seconds per worker for plain python points.
 
     Returns
     -------
@@ -426,8 +434,10 @@ def run_sweep(function, space, store, *, fixed=None, seed=0, scheduler=None, cli
 
     Notes
     -----
-    The store is rewritten (atomically) after every batch of points that finished
-    together, so a sweep killed at any moment keeps every point already recorded;
+    The client appends every batch of points that finished together to the store
+    (atomically: a copy of the file, the new records, a rename), and rewrites it
+    in point order at the end, so a sweep killed at any moment keeps every point
+    already recorded;
     running it again runs only the missing points (and the failed ones with
     ``retry_failed``).  A point that raises is recorded with ``status='failed'``,
     its error and traceback; a worker that dies is recorded the same way.
@@ -484,22 +494,29 @@ def run_sweep(function, space, store, *, fixed=None, seed=0, scheduler=None, cli
     if progress and n_failed_kept:
         print(f"[sweep] {n_failed_kept} failed point(s) kept from an earlier run (retry_failed=True or "
               f"--retry-failed runs them again)", file=sys.stderr)
+    appended = []
+
+    def flush(batch):
+        append_records(store, header, {r["key"]: r for r in batch})
+        appended.extend(batch)
+
     try:
         if todo and scheduler == "serial":
             bar = _progress_bar(len(space), len(space) - len(todo), progress)
             for r in todo:
                 accept(r, run_point(function, kwargs_of(r)))
-                write_store(store, header, {k: v for k, v in by_key.items() if v["status"] != "missing"})
+                flush([r])
                 if bar is not None:
                     bar.update(1)
         elif todo:
             _run_distributed(function, todo, kwargs_of, accept, scheduler, client, workers, progress,
-                                   lambda: _progress_bar(len(space), len(space) - len(todo), progress),
-                                   lambda: write_store(store, header, {k: v for k, v in by_key.items()
-                                                                 if v["status"] != "missing"}))
+                             lambda: _progress_bar(len(space), len(space) - len(todo), progress), flush,
+                             preload_brian2)
     finally:
         if bar is not None:
             bar.close()
+        if appended:  # once, at the end (also after an error or Ctrl-C): the records in point order
+            write_store(store, header, {k: v for k, v in by_key.items() if v["status"] != "missing"})
     result = SweepResult(store, header, records, space.shape)
     if progress:
         c = result.counts
@@ -508,16 +525,18 @@ def run_sweep(function, space, store, *, fixed=None, seed=0, scheduler=None, cli
     return result
 
 
-def _run_distributed(function, todo, kwargs_of, accept, scheduler, client, workers, progress, new_bar, flush):
+def _run_distributed(function, todo, kwargs_of, accept, scheduler, client, workers, progress, new_bar, flush,
+                     preload_brian2):
     """Submit the points to the cluster and record them batch by batch."""
     from distributed import as_completed
 
     client, cluster, own = _connect(scheduler, client, workers, not progress)
     futures, bar = {}, None
     try:
-        from .worker import prepare_client
+        if preload_brian2:
+            from .worker import prepare_client
 
-        prepare_client(client)
+            prepare_client(client)
         if progress:
             link = _dashboard(client)
             print(f"[sweep] dask dashboard: {link}" if link else
@@ -528,6 +547,7 @@ def _run_distributed(function, todo, kwargs_of, accept, scheduler, client, worke
                                 key=f"sweep-point-{r['index']}-{r['key']}-{time.time_ns()}")
             futures[fut] = r
         for batch in as_completed(futures).batches():
+            finished = []
             for fut in batch:
                 r = futures[fut]
                 try:
@@ -538,7 +558,8 @@ def _run_distributed(function, todo, kwargs_of, accept, scheduler, client, worke
                                                                               exc.__traceback__)),
                               "run_time": np.nan, "worker": "", "compiled": 0, "finished": ""}
                 accept(r, result)
-            flush()
+                finished.append(r)
+            flush(finished)
             if bar is not None:
                 bar.update(len(batch))
     finally:

@@ -15,9 +15,12 @@ and each record is::
      'run_time': float (s), 'worker': str, 'attempts': int, 'finished': ISO time,
      'compiled': int}
 
-Only the client writes it, and every write replaces the whole file atomically
+Only the client writes it, and every write replaces the file atomically
 (temporary file, ``fsync``, rename): a sweep killed at any moment leaves the last
-complete store, holding every point recorded until then.
+complete store, holding every point recorded until then.  During a sweep the
+finished points are appended (:func:`append_records`: a copy of the file plus the
+new records); at its end the store is rewritten once in point order
+(:func:`write_store`).
 """
 
 from __future__ import annotations
@@ -30,8 +33,8 @@ import numpy as np
 from ..errors import ParameterError, RecordingError
 from ..hdf5 import load_dict_from_hdf5, save_dict_to_hdf5
 
-__all__ = ["STORE_FORMAT", "STORE_VERSION", "STATUSES", "read_store", "write_store", "new_header",
-           "check_header"]
+__all__ = ["STORE_FORMAT", "STORE_VERSION", "STATUSES", "read_store", "write_store", "append_records",
+           "new_header", "check_header"]
 
 STORE_FORMAT = "network.sweeps"
 """Value of ``['sweep']['format']`` in a sweep store."""
@@ -87,6 +90,60 @@ def read_store(path):
             f"this toolkit's ({STORE_VERSION}); update the toolkit."
         )
     return header, dict(data.get("points", {}))
+
+
+def append_records(path, header, records):
+    """Add (or replace) some records in an existing store, atomically, without rewriting the others.
+
+    The store is copied to a temporary file beside it (a plain file copy), the new
+    records (written by :func:`network.hdf5.save_dict_to_hdf5` to a second temporary
+    file) are copied into it with HDF5's native object copy, and the copy is
+    ``fsync``-ed and renamed onto the store.  The cost is one file copy plus the new
+    records, instead of re-encoding every record.  Records appended this way are
+    stored in the order they finished; :func:`write_store` puts them back in point
+    order (the sweep does it at its end).
+
+    Raises
+    ------
+    RecordingError
+        The store cannot be copied, read or written.
+    """
+    import shutil
+    import tempfile
+
+    import h5py
+
+    path = os.path.abspath(os.fspath(path))
+    if not os.path.exists(path):
+        return write_store(path, header, records)
+    directory = os.path.dirname(path)
+    temps = []
+    try:
+        for suffix in (".tmp", ".batch.tmp"):
+            fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(path)}.", suffix=suffix)
+            os.close(fd)
+            temps.append(tmp)
+        copy, batch = temps
+        save_dict_to_hdf5({"sweep": dict(header, updated=_now()), "points": dict(records)}, batch)
+        shutil.copyfile(path, copy)
+        with h5py.File(copy, "r+") as dst, h5py.File(batch, "r") as src:
+            del dst["sweep"]
+            dst.copy(src["sweep"], dst, name="sweep")
+            for key in src["points"]:
+                if key in dst["points"]:
+                    del dst["points"][key]
+                dst.copy(src["points"][key], dst["points"], name=key)
+        with open(copy, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(copy, path)
+    except RecordingError:
+        raise
+    except Exception as exc:  # OSError from the disk, h5py errors
+        raise RecordingError(f"cannot write {path}: {exc}") from exc
+    finally:
+        for tmp in temps:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
 
 
 def write_store(path, header, records):
