@@ -302,3 +302,10 @@ def test_original_scan_run_and_get(client2, tmp_path):
     assert [r["attempts"] for r in again.records] == [1] * 6
     with pytest.raises(ModelKeyError, match="zip_filename"):
         scan.get({"SEED": 1})
+
+
+def test_progress_bar_and_dashboard_address(client2, tmp_path, capsys):
+    run_sweep(product_point, grid(x=[0, 1], y=[0.5]), tmp_path / "p.h5", client=client2, preload_brian2=False)
+    err = capsys.readouterr().err
+    assert "[sweep] dask dashboard: http://" in err and client2.dashboard_link in err
+    assert "sweep: 100%" in err and "2/2" in err and "2 done, 0 failed, 0 missing of 2" in err
