@@ -309,3 +309,23 @@ def test_progress_bar_and_dashboard_address(client2, tmp_path, capsys):
     err = capsys.readouterr().err
     assert "[sweep] dask dashboard: http://" in err and client2.dashboard_link in err
     assert "sweep: 100%" in err and "2/2" in err and "2 done, 0 failed, 0 missing of 2" in err
+
+
+def brian2_state_point(dt):
+    """Report brian2's default clock and target as found, then change both (as a careless point would)."""
+    import brian2 as b2
+
+    found = {"dt": float(b2.defaultclock.dt / b2.ms), "target": str(b2.prefs.codegen.target)}
+    b2.defaultclock.dt = dt * b2.ms
+    b2.prefs.codegen.target = "numpy"
+    return found
+
+
+def test_each_point_starts_from_the_same_brian2_state(tmp_path):
+    import brian2 as b2
+
+    dt0, target0 = float(b2.defaultclock.dt / b2.ms), str(b2.prefs.codegen.target)
+    result = run_sweep(brian2_state_point, grid(dt=[0.05, 0.2, 0.3]), tmp_path / "b.h5", scheduler="serial",
+                       progress=False)
+    assert [r["outputs"] for r in result.records] == [{"dt": dt0, "target": target0}] * 3
+    assert float(b2.defaultclock.dt / b2.ms) == dt0 and str(b2.prefs.codegen.target) == target0
