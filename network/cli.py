@@ -158,10 +158,10 @@ def register(subparsers):
                               epilog=_SWEEP_EPILOG, formatter_class=fmt)
     s.add_argument("spec", nargs="?", metavar="SPEC", help="sweep file (.yaml, .yml or .json)")
     s.add_argument("--status", metavar="STORE", help="report how far the sweep of STORE.h5 got, run nothing")
-    s.add_argument("--scheduler", metavar="ADDRESS", help="dask scheduler address (default: a LocalCluster)")
+    s.add_argument("--scheduler", metavar="ADDRESS", help="dask scheduler address, or 'serial' to run in this process (default: a LocalCluster)")
     s.add_argument("--workers", type=_positive_int, metavar="N",
                    help="LocalCluster worker processes (default: the file's, else the machine's cores)")
-    s.add_argument("-o", "--output", metavar="STORE", help="the HDF5 store (default: the file's store:)")
+    s.add_argument("-o", "--output", metavar="STORE", help="the HDF5 store (default: the file's store:, relative to the file)")
     s.add_argument("--retry-failed", action="store_true", help="run again the points recorded as failed")
     s.add_argument("-q", "--quiet", action="store_true", help="no progress bar nor summary")
     s.set_defaults(func=sweep_command)

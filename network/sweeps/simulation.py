@@ -21,7 +21,7 @@ option sections, all optional::
       # rate: {baseline: 4., amplitude: 4., t0: 1000., sigma: 100.}
       seed: 32
     recording: {raster: true, Vm: 4, pop_act: true, synaptic_currents: false}
-    analysis: {t_start: 200.}    # window start (ms) of the mean rates and CVs
+    analysis: {t_start: 200.}    # window start (ms) of the mean rates and CVs (default min(200, tstop/4))
 
 In a sweep, a parameter name is a flat Model key (``Exc_b``) or a dotted path into
 the options (``drive.rate``, ``drive.rate.amplitude``, ``drive.1.seed`` for the
@@ -40,7 +40,7 @@ import numpy as np
 from ..errors import ModelKeyError, ModelValueError, ParameterError, RecordingError
 
 __all__ = ["OPTION_SECTIONS", "read_model_file", "load_yaml", "network_description", "apply_overrides",
-           "run_network", "summary_outputs", "network_point", "check_names", "bundled_model",
+           "run_network", "summary_outputs", "analysis_start", "network_point", "check_names", "bundled_model",
            "RS_FS_OPTIONS", "RS_FS_SMALL"]
 
 OPTION_SECTIONS = ("extends", "populations", "afferent", "connections", "drive", "recording", "analysis")
@@ -62,7 +62,7 @@ RS_FS_SMALL = {
     "p_Exc_Exc": 0.5, "p_Exc_Inh": 0.5, "p_Inh_Exc": 0.5, "p_Inh_Inh": 0.5,
     "populations": ["Exc", "Inh"], "afferent": ["AffExc"], "connections": {"seed": 5},
     "drive": {"afferent": "AffExc", "targets": ["Exc", "Inh"], "rate": 4.0, "seed": 32},
-    "recording": {"raster": True, "Vm": 0, "pop_act": True}, "analysis": {"t_start": 100.0},
+    "recording": {"raster": True, "Vm": 0, "pop_act": True},
 }
 
 
@@ -188,8 +188,7 @@ def network_description(data):
     desc["drive"] = [dict({"targets": list(desc["populations"]), "seed": 1}, **d) for d in _drives(merged)]
     desc["recording"] = dict({"raster": True, "Vm": 0, "pop_act": True, "synaptic_currents": False},
                              **(merged.get("recording") or {}))
-    tstop = float(model.get("tstop", 0.0))
-    desc["analysis"] = dict({"t_start": min(200.0, tstop / 4)}, **(merged.get("analysis") or {}))
+    desc["analysis"] = dict({"t_start": None}, **(merged.get("analysis") or {}))
     unknown = set(desc["connections"]) - {"seed"}
     unknown |= {f"recording.{k}" for k in set(desc["recording"]) - {"raster", "Vm", "pop_act", "synaptic_currents"}}
     unknown |= {f"analysis.{k}" for k in set(desc["analysis"]) - {"t_start"}}
@@ -286,6 +285,7 @@ def run_network(desc, seed=None, output_dir=None, figure=False, verbose=False, n
     from .. import build, collect_and_run, recording, stim
 
     M = dict(desc["Model"])
+    analysis_start(desc)  # a bad analysis window fails before the run, not after it
     model_seed, conn_seed, drive_seeds = _seeds(desc, seed)
     if model_seed is not None:
         M["SEED"] = model_seed
@@ -324,6 +324,24 @@ def run_network(desc, seed=None, output_dir=None, figure=False, verbose=False, n
     return data
 
 
+def analysis_start(desc):
+    """Start (ms) of the analysis window: ``analysis.t_start``, by default min(200, tstop / 4).
+
+    Raises
+    ------
+    ModelValueError
+        ``t_start`` is not in ``[0, tstop)``.
+    """
+    tstop = float(desc["Model"].get("tstop", 0.0))
+    t0 = desc["analysis"]["t_start"]
+    if t0 is None:
+        return min(200.0, tstop / 4)
+    if isinstance(t0, bool) or not isinstance(t0, (int, float)) or not 0 <= t0 < tstop:
+        raise ModelValueError(f"analysis.t_start = {t0!r} ms: give the start of the analysis window in "
+                              f"[0, tstop = {tstop:g}) ms.")
+    return float(t0)
+
+
 def summary_outputs(desc, data, traces=False):
     """Mean rate (Hz) and mean ISI CV of every simulated population after ``analysis.t_start``.
 
@@ -335,7 +353,7 @@ def summary_outputs(desc, data, traces=False):
     """
     from .. import analysis
 
-    t0 = float(desc["analysis"]["t_start"])
+    t0 = analysis_start(desc)
     out = {}
     for pop in desc["populations"]:
         if f"tRASTER_{pop}" in data:
@@ -392,6 +410,7 @@ def check_names(model, names):
     from ..model import validate_model
 
     desc = network_description(model)
+    analysis_start(desc)
     for name in names:
         probe = apply_overrides(desc, {name: _probe_value(desc, name)})
         if "." not in name:
