@@ -90,6 +90,10 @@ def test_network_sweep_file(folder, capsys):
     assert result.complete and rates[0] < 0.5 < 1.0 < rates[1]
     df = result.summary()
     assert list(df.columns[:2]) == ["drive.rate", "status"] and np.isfinite(df["cv_Inh"].iloc[1])
+    # the same sweep in this process: the same networks (seeds from the parameters), the same numbers
+    assert main(["sweep", str(spec), "--scheduler", "serial", "-o", str(folder / "serial.h5"), "-q"]) == 0
+    serial = load_sweep(folder / "serial.h5")
+    np.testing.assert_equal([r["outputs"] for r in serial.records], [r["outputs"] for r in result.records])
 
 
 @pytest.mark.parametrize("text, message", [
