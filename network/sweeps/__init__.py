@@ -17,8 +17,14 @@ point in one HDF5 store::
 
 Running it again resumes: finished points are skipped, failed ones are kept and
 reported (``retry_failed=True`` runs them again).  The original project's
-``ntwk.scan.run`` / ``ntwk.scan.get`` are in :mod:`network.scan`; the command line
-``nnd sweep SPEC.yaml`` is described in :mod:`network.sweeps.spec`.
+``ntwk.scan.run`` / ``ntwk.scan.get`` are in :mod:`network.scan`.
+
+Submodules: :mod:`~network.sweeps.space` (grids, points, random samples, seeds),
+:mod:`~network.sweeps.engine` (running, results), :mod:`~network.sweeps.store` (the
+HDF5 store), :mod:`~network.sweeps.worker` (dask worker set-up),
+:mod:`~network.sweeps.simulation` (networks from model files: ``nnd run`` and the
+point function :func:`~network.sweeps.simulation.network_point`),
+:mod:`~network.sweeps.spec` (sweep files: ``nnd sweep SPEC.yaml``).
 """
 
 from .engine import SweepResult, default_workers, load_sweep, run_point, run_sweep, sweep_status
