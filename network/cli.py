@@ -81,7 +81,7 @@ def run_command(args):
                 print(f"[network] {key}: {value:.3g}")
             for path in data["files"].values():
                 print(f"[network] wrote {path}")
-    except _errors() as err:
+    except (*_errors(), OSError) as err:  # OSError: an output folder or file that cannot be written
         return _fail("run", err)
     except KeyboardInterrupt:
         return _fail("run", "interrupted", 130)
@@ -117,7 +117,7 @@ def sweep_command(args):
         spec = read_sweep_spec(args.spec)
         result = spec.run(progress=not args.quiet, store=args.output, workers=args.workers,
                           scheduler=args.scheduler, retry_failed=args.retry_failed)
-    except _errors() as err:
+    except (*_errors(), OSError) as err:
         return _fail("sweep", err)
     except KeyboardInterrupt:
         return _fail("sweep", "interrupted; the finished points are in the store, run the same command "

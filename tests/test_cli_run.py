@@ -109,6 +109,14 @@ def test_nnd_run_bad_input_is_one_line_exit_2(tmp_path, capsys, name, text, mess
         assert name in line
 
 
+def test_nnd_run_unwritable_output_is_one_line_exit_2(tmp_path, capsys):
+    model = tmp_path / "tiny.yaml"
+    model.write_text(TINY_YAML)
+    (tmp_path / "file").write_text("not a folder")
+    assert main(["run", str(model), "-o", str(tmp_path / "file" / "out"), "--target", "numpy", "-q"]) == 2
+    assert "cannot create the output folder" in _one_error_line(capsys, "run")
+
+
 def test_nnd_run_error_has_no_traceback_in_a_real_process(tmp_path):
     path = tmp_path / "typo.yaml"
     path.write_text("extends: rs-fs-small\nN_Exc: -3\n")

@@ -286,6 +286,11 @@ def run_network(desc, seed=None, output_dir=None, figure=False, verbose=False, n
 
     M = dict(desc["Model"])
     analysis_start(desc)  # a bad analysis window fails before the run, not after it
+    if output_dir is not None:  # and so does an output folder that cannot be made
+        try:
+            os.makedirs(output_dir, exist_ok=True)
+        except OSError as exc:
+            raise RecordingError(f"cannot create the output folder {output_dir}: {exc.strerror or exc}.") from None
     model_seed, conn_seed, drive_seeds = _seeds(desc, seed)
     if model_seed is not None:
         M["SEED"] = model_seed
@@ -304,7 +309,6 @@ def run_network(desc, seed=None, output_dir=None, figure=False, verbose=False, n
     collect_and_run(NTWK, verbose=verbose)
     if output_dir is None:
         return recording.collect(NTWK)
-    os.makedirs(output_dir, exist_ok=True)
     h5 = os.path.join(output_dir, f"{name}.h5")
     data = recording.write_as_hdf5(NTWK, h5)
     files = {"hdf5": h5}
