@@ -34,7 +34,7 @@ Figures printed:
 ``RSS``       peak resident memory of this process (client + serial loop) and of
               the largest worker
 
-Usage: ``python benchmarks/bench_sweep.py [--workers 2] [--tstop 500]``.  Also
+Usage: ``python benchmarks/bench_sweep.py [--workers 2] [--tstop 500] [--cache-dir DIR]``.  Also
 checks that the sweep's outputs equal the serial loop's (the same seeds).
 """
 
@@ -62,9 +62,15 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--tstop", type=float, default=500.0)
+    parser.add_argument("--cache-dir", default=None,
+                        help="folder of the two Cython caches (cache-serial, cache-sweep) and stores; "
+                             "give the folder of an earlier run for warm caches (default: a fresh one)")
     args = parser.parse_args(argv)
 
-    tmp = tempfile.mkdtemp(prefix="bench-sweep-")
+    tmp = args.cache_dir or tempfile.mkdtemp(prefix="bench-sweep-")
+    for name in ("cold.h5", "warm.h5"):  # the stores are always new: every point runs
+        if os.path.exists(os.path.join(tmp, name)):
+            os.unlink(os.path.join(tmp, name))
     os.environ["CYTHON_CACHE_DIR"] = os.path.join(tmp, "cache-serial")  # before brian2 is imported
     import numpy as np
     from distributed import Client, LocalCluster
@@ -76,7 +82,7 @@ def main(argv=None):
     space = grid(**{"drive.rate": DRIVES, "Exc_b": ADAPTATIONS})
     n = len(space)
     print(f"[bench] {n} points of the reduced RS-FS network ({args.tstop:g} ms each), "
-          f"{args.workers} workers vs a serial loop; cold caches in {tmp}", flush=True)
+          f"{args.workers} workers vs a serial loop; caches in {tmp}", flush=True)
 
     # --- serial loop (baseline)
     serial_times, serial_out = [], []
