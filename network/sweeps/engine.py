@@ -8,6 +8,7 @@ alone writes the store, after every batch of finished points, atomically.
 from __future__ import annotations
 
 import datetime
+import gc
 import inspect
 import numbers
 import os
@@ -154,6 +155,7 @@ def run_point(function, kwargs):
         record.update(status="failed", error=f"{type(exc).__name__}: {exc}{hint}",
                       traceback="".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
     record["run_time"] = time.perf_counter() - t0
+    gc.collect()  # the point's brian2 objects (reference cycles) go before the next point
     try:
         _restore_brian2(state)
     except Exception:  # pragma: no cover - never let the bookkeeping lose the result
