@@ -111,22 +111,26 @@ def _cache_files():
 
 
 def _worker_name():
-    try:
-        from distributed import get_worker
+    if "distributed" in sys.modules:  # in a dask worker (never import distributed just for a name)
+        try:
+            from distributed import get_worker
 
-        return f"{get_worker().address} (pid {os.getpid()})"
-    except (ImportError, ValueError):
-        import socket
+            return f"{get_worker().address} (pid {os.getpid()})"
+        except ValueError:  # not in a worker
+            pass
+    import socket
 
-        return f"{socket.gethostname()} (pid {os.getpid()})"
+    return f"{socket.gethostname()} (pid {os.getpid()})"
 
 
-def run_point(function, kwargs):
+def run_point(function, kwargs, collect_garbage=True):
     """Run one point and return its record fields (it never raises).
 
     This is what a worker executes.  It snapshots brian2's preferences and default
     clock and restores them after the point, so a point cannot change the next
     one's brian2 state; compiled code stays in brian2's caches and is reused.
+    With ``collect_garbage`` it runs the garbage collector after the point (the
+    points of ``scheduler='serial'`` skip it: it would scan the user's whole process).
 
     Returns
     -------
@@ -155,7 +159,8 @@ def run_point(function, kwargs):
         record.update(status="failed", error=f"{type(exc).__name__}: {exc}{hint}",
                       traceback="".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
     record["run_time"] = time.perf_counter() - t0
-    gc.collect()  # the point's brian2 objects (reference cycles) go before the next point
+    if collect_garbage:  # the point's brian2 objects (reference cycles) go before the next point
+        gc.collect()
     try:
         _restore_brian2(state)
     except Exception:  # pragma: no cover - never let the bookkeeping lose the result
@@ -506,7 +511,7 @@ def run_sweep(function, space, store, *, fixed=None, seed=0, scheduler=None, cli
         if todo and scheduler == "serial":
             bar = _progress_bar(len(space), len(space) - len(todo), progress)
             for r in todo:
-                accept(r, run_point(function, kwargs_of(r)))
+                accept(r, run_point(function, kwargs_of(r), collect_garbage=False))
                 flush([r])
                 if bar is not None:
                     bar.update(1)
