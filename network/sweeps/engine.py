@@ -485,7 +485,10 @@ def run_sweep(function, space, store, *, fixed=None, seed=0, scheduler=None, cli
             or (retry_failed and r["status"] == "failed")]
     n_failed_kept = sum(r["status"] == "failed" for r in records) if not retry_failed else 0
     by_key = {r["key"]: r for r in records}
-    write_store(store, header, {k: r for k, r in by_key.items() if r["status"] != "missing"})
+    if stored:  # resume: only the header changes (the space, the time)
+        append_records(store, header, {})
+    else:
+        write_store(store, header, {})
     pass_seed = _takes_seed(function)
 
     def kwargs_of(r):
