@@ -14,7 +14,8 @@ import os
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+# the source tree whose packages are documented (tests build a copy of docs/ elsewhere)
+ROOT = Path(os.environ.get("NND_SOURCE_ROOT", Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(ROOT))  # the packages are imported from the source tree
 
 import types  # noqa: E402
