@@ -128,14 +128,14 @@ def test_plot_08_ring_model_with_stim(run_example):
 def test_plot_09_sinusoidal_input(run_example):
     g = run_example("plot_09_sinusoidal_input.py")
     m = g["modulation"]["L23Exc"]
-    assert m[4.0] > 5 * np.mean([m[f] for f in g["OFF_HARMONIC"]])  # E follows the 4 Hz input
+    assert m[4.0] > 3 * np.mean([m[f] for f in g["OFF_HARMONIC"]])  # E follows the 4 Hz input
     assert g["rates"]["L23Exc"]["during"] > g["rates"]["L23Exc"]["before"]
     assert g["rates"]["SOMInh"]["during"] > 0.1        # SOM gets its L2/3 input (lost in the original)
 
 
 def test_plot_10_thalamic_spindle(run_example):
     g = run_example("plot_10_thalamic_spindle.py")
-    assert g["rates"]["ReInh"] > 0.5                   # RE cells are driven by TC
+    assert g["rates"]["ReInh"] > 0.2                   # RE cells are driven by TC
     # RE inhibition lowers the TC rate (the original's "ReExc" could only raise it)
     assert g["rates"]["TcExc"] < g["rates_without_RE_to_TC"]["TcExc"]
 

@@ -11,7 +11,7 @@ A pacemaker population entrains an E-I network
 3 Hz (``oscillExc_Ioscill_amp``, ``oscillExc_Ioscill_freq``). Weights 1 nS
 (excitatory), 10 nS (inhibitory) and 3 nS from 500 afferent cells firing at
 0.5 Hz onto every population (``p = 0.1``); the pacemaker projects onto ``Exc``
-(``p = 0.1``, 1 nS) and ``Inh`` (``p = 0.05``, 10 nS) and receives no recurrent
+(``p = 0.1``, 2 nS) and ``Inh`` (``p = 0.05``, 1 nS) and receives no recurrent
 input. Recurrent probabilities 0.05.
 
 **What the original lost.** ``rhythmic_ntwk.py`` imported the old top-level API
@@ -20,8 +20,10 @@ pair with the pacemaker as source or target except ``oscillExc -> Inh``
 (``oscillExc -> Exc``, ``oscillExc -> oscillExc``, ``Exc -> oscillExc``,
 ``Inh -> oscillExc``), so the original library built none of them: the pacemaker
 reached the excitatory cells only through the inhibitory ones. Here the
-pacemaker drives the excitatory cells too (``oscillExc -> Exc``, 1 nS,
-``p = 0.1``). The pacemaker stays an autonomous clock: the projections onto it
+pacemaker drives the excitatory cells too (``oscillExc -> Exc``, 2 nS,
+``p = 0.1``), and its weight onto ``Inh`` is an excitatory one (1 nS instead of
+the original's 10 nS, with which the pacemaker-locked inhibition silenced the
+excitatory cells completely in a test run). The pacemaker stays an autonomous clock: the projections onto it
 are left out (a first version with them, 10 nS from ``Inh``, had the
 synchronised inhibition silence the pacemaker, and ``Exc`` stayed silent). The
 original's ``p_Inh_Exc = 0.001`` (one inhibitory input per excitatory cell) left
@@ -54,7 +56,7 @@ POPS = ["Exc", "Inh", "oscillExc"]
 Model = {
     "N_Exc": 4000 // SIZE, "N_Inh": 1000 // SIZE, "N_oscillExc": 500 // SIZE, "N_AffExc": 500,
     "Q_Exc_Exc": 1.0, "Q_Exc_Inh": 1.0, "Q_Inh_Exc": 10.0, "Q_Inh_Inh": 10.0,
-    "Q_oscillExc_Exc": 1.0, "Q_oscillExc_Inh": 10.0,
+    "Q_oscillExc_Exc": 2.0, "Q_oscillExc_Inh": 1.0,
     "Q_AffExc_Exc": 3.0, "Q_AffExc_Inh": 3.0, "Q_AffExc_oscillExc": 3.0,
     "p_Exc_Exc": 0.05 * PROB, "p_Exc_Inh": 0.05 * PROB, "p_Inh_Exc": 0.05 * PROB, "p_Inh_Inh": 0.05 * PROB,
     "p_oscillExc_Exc": 0.1 * PROB, "p_oscillExc_Inh": 0.05 * PROB,

@@ -11,16 +11,19 @@ this loop do when RE cells are inhibitory, as they are in the thalamus?
 -60 mV, threshold -50 mV, ``deltaV = 2.5 mV``) with strong subthreshold adaptation
 (TC: ``a = 40 nS``, ``b = 0``; RE: ``a = 80 nS``, ``b = 0.05 pA``; ``tauw = 600 ms``),
 which gives them a rebound after hyperpolarisation. TC excites RE (5 nS,
-``p = 0.05``); RE inhibits TC (``p = 0.02``) and RE (``p = 0.1``), 5 nS, reversal
--80 mV. 100 afferent cells drive TC at 10 Hz (3 nS, ``p = 0.1``).
+``p = 0.2``); RE inhibits TC (``p = 0.2``) and RE (``p = 0.1``), 5 nS, reversal
+-80 mV. 100 afferent cells drive TC at 10 Hz (3 nS, ``p = 0.1``). The original's
+``p = 0.05`` (TC -> RE) and ``0.02`` (RE -> TC) give in-degrees of 5 and 2: with
+them the RE cells never fired in a test run (TC at 2 Hz), so the loop did not
+exist; the in-degrees are 20 here.
 
 **What the original did.** ``thalamic-spindle.py`` named both populations
 ``...Exc`` (``TcExc``, ``ReExc``), so the library gave RE synapses the excitatory
 reversal potential: the network had no inhibition at all and could not produce a
 TC-RE rhythm. Here RE cells are ``ReInh``, inhibitory.
 
-**What it shows, honestly.** With the original's sizes, in-degrees of 1-10 and a
-300 ms run, this circuit does not produce spindles: there is no T-type calcium
+**What it shows, honestly.** With 100 cells per population, in-degrees of 10-20 and
+a 300 ms run, this circuit does not produce spindles: there is no T-type calcium
 current (the mechanism of the rebound bursts), the in-degrees are tiny and 300 ms
 holds at most two or three spindle cycles. The figure shows the TC and RE rates
 and the effect of the RE inhibition: ``rates`` compares the TC rate with that of
@@ -44,7 +47,7 @@ def thalamus(with_re_to_tc=True):
     Model = {
         "N_TcExc": 100, "N_ReInh": 100, "N_AffExc": 100,
         "Q_TcExc_ReInh": 5.0, "Q_ReInh_TcExc": 5.0, "Q_ReInh_ReInh": 5.0, "Q_AffExc_TcExc": 3.0,
-        "p_TcExc_ReInh": 0.05, "p_ReInh_ReInh": 0.1, "p_ReInh_TcExc": 0.02 if with_re_to_tc else 0.0,
+        "p_TcExc_ReInh": 0.2, "p_ReInh_ReInh": 0.1, "p_ReInh_TcExc": 0.2 if with_re_to_tc else 0.0,
         "p_AffExc_TcExc": 0.1,
         "Tse": 5.0, "Tsi": 5.0, "Ee": 0.0, "Ei": -80.0,
         "dt": 0.1, "tstop": 300.0, "SEED": 3,
