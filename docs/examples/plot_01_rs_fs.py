@@ -47,7 +47,7 @@ try:
     HERE = Path(__file__).resolve().parent
 except NameError:  # run interactively
     HERE = Path.cwd()
-Model = ntwk.model.load_json(HERE / "RS-FS_params.json")
+Model = ntwk.model.load_json(str(HERE / "RS-FS_params.json"))
 for pop in ["RecExc", "RecInh"]:
     Model[f"N_{pop}"] //= SIZE
     for post in ["RecExc", "RecInh"]:

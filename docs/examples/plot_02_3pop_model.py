@@ -21,8 +21,10 @@ its figure had no population-rate panel because rates were not recorded. Here
 they are.
 
 **The figure** shows the input rate, the raster of the three populations, the
-membrane potential of a few cells and the population rates: the network settles
-into a low-rate asynchronous regime.
+membrane potential of a few cells and the population rates. At full size the
+excitatory and inhibitory cells fire at 8-10 Hz in irregular, partly synchronous
+waves (the E-I loop oscillates at about 15 Hz), while ``DsInh``, driven by the
+afferents alone, fires steadily at about 7 Hz.
 
 **Reduced size** (``NND_GALLERY_REDUCED=1``): population sizes / 5, recurrent
 probabilities x 5 (same in-degrees), 500 ms.

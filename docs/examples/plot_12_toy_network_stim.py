@@ -92,4 +92,8 @@ print(exc_spikes_after)
 fig, AX = ntwk.plots.activity_plots(data, tzoom=(100.0, 900.0), Vm_traces=None, smooth_ms=None)
 for ax in AX:
     ax.axvspan(OPTO_ON, Model["tstop"], color="gold", alpha=0.15, lw=0)
+for ax in AX:
+    if ax.get_label() == "raster":  # 7 cells: larger dots
+        for line in ax.lines:
+            line.set_markersize(6)
 plt.show()

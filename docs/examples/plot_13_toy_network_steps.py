@@ -75,4 +75,8 @@ for pop, cell, start, duration in STEPS:
 print("spikes in own step:", spikes_in_step, "outside:", spikes_outside_step)
 
 fig, AX = ntwk.plots.activity_plots(data, Vm_traces=None, smooth_ms=None)
+for ax in AX:
+    if ax.get_label() == "raster":  # 7 cells: larger dots
+        for line in ax.lines:
+            line.set_markersize(6)
 plt.show()

@@ -22,9 +22,13 @@ carried keys of its own (``Faff1``, ``DT``, ``rise``, ``F_AffExc``), the misspel
 (only ``RecExc`` and ``DsInh`` were driven). Here the waveform parameters are
 plain variables of the script and the inhibitory cells get no afferent keys.
 
-**The figure.** Raster, Vm and rates: the excitatory and disinhibitory rates grow
-with the input level; the inhibitory cells, driven only through the recurrent
-excitation, are held back by ``DsInh``.
+**The figure.** Raster, Vm and rates. At 4 Hz of input the network is nearly
+silent (the excitatory cells fire a few spikes). At 8 Hz it switches to an
+active state in which the inhibitory cells, driven only by the recurrent
+excitation, fire faster (about 27 Hz) than the excitatory ones (about 14 Hz) and
+``DsInh`` hardly fires; at 20 Hz all three are active (``DsInh`` about 10 Hz,
+``RecInh`` about 80 Hz). The rates of the populations that receive the input
+are ordered as the input levels (``rates``).
 
 **Reduced size** (``NND_GALLERY_REDUCED=1``): population sizes / 5, recurrent
 probabilities x 5, plateaus of 300 ms.
