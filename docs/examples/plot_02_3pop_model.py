@@ -20,7 +20,7 @@ only the afferent drive and projects only onto ``Inh``.
 its figure had no population-rate panel because rates were not recorded. Here
 they are.
 
-**The figure** shows the input rate, the raster of the three populations, the
+**The figure.** The input rate, the raster of the three populations, the
 membrane potential of a few cells and the population rates. At full size the
 excitatory and inhibitory cells fire at 8-10 Hz in irregular, partly synchronous
 waves (the E-I loop oscillates at about 15 Hz), while ``DsInh``, driven by the

@@ -25,9 +25,13 @@ TC-RE rhythm. Here RE cells are ``ReInh``, inhibitory.
 **What it shows, honestly.** With 100 cells per population, in-degrees of 10-20 and
 a 300 ms run, this circuit does not produce spindles: there is no T-type calcium
 current (the mechanism of the rebound bursts), the in-degrees are tiny and 300 ms
-holds at most two or three spindle cycles. The figure shows the TC and RE rates
-and the effect of the RE inhibition: ``rates`` compares the TC rate with that of
-the same network whose RE -> TC synapses are removed (``rates_without_RE_to_TC``).
+holds at most two or three spindle cycles.
+
+**The figure.** TC cells fire sparsely (about 2 Hz) under their afferent drive;
+RE cells, driven by TC, fire in a few brief volleys in the first 100 ms, each
+followed by a dip of the TC rate, then only rarely. The RE inhibition is there
+but weak: ``rates`` compares the TC rate with that of the same network whose
+RE -> TC synapses are removed (``rates_without_RE_to_TC``): 1.8 against 2.1 Hz.
 
 **Reduced size**: none needed (200 cells).
 """
