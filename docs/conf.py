@@ -70,7 +70,8 @@ numpydoc_attributes_as_param_list = False
 sphinx_gallery_conf = {
     "examples_dirs": "examples",
     "gallery_dirs": "auto_examples",
-    "filename_pattern": r"/plot_",
+    # NND_GALLERY_PATTERN (a regular expression) executes only the matching scripts
+    "filename_pattern": os.environ.get("NND_GALLERY_PATTERN", r"/plot_"),
     "ignore_pattern": r"_common\.py",
     "within_subsection_order": "FileNameSortKey",
     "download_all_examples": False,
