@@ -87,7 +87,9 @@ def build_parser():
     from morphologies import cli as morphologies_cli
 
     morphologies_cli.register(sub)
-    from network import cli as network_cli; network_cli.register(sub)  # nnd run, nnd sweep
+    from network import cli as network_cli
+
+    network_cli.register(sub)  # nnd run, nnd sweep
     return parser
 
 

@@ -38,14 +38,16 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 
 __all__ = [
     "arange", "build", "stim", "collect_and_run", "run_on", "set_code_target", "time_array", "Network",
-    "recording", "plots", "analysis", "connectivity", "model", "hdf5", "core",
+    "recording", "plots", "analysis", "connectivity", "model", "hdf5", "core", "scan", "sweeps",
+    "theory", "transfer_functions",
     "NetworkError", "UnitError", "ParameterError", "ModelKeyError", "ModelValueError", "RecordingError",
     "SimulationError", "ModelFileError", "NetworkWarning", "ModelKeyWarning", "TimeGridWarning",
 ]
 
 # analysis (scipy.ndimage), hdf5/recording (h5py) and plots (matplotlib) load on
 # first use: a script that only simulates does not pay for their imports.
-_LAZY_SUBMODULES = ("analysis", "hdf5", "plots", "recording", "examples")
+_LAZY_SUBMODULES = ("analysis", "hdf5", "plots", "recording", "examples", "scan", "sweeps", "cli",
+                    "theory", "transfer_functions")
 
 
 def __getattr__(name):
