@@ -63,6 +63,7 @@ def build_parser():
     from morphologies import cli as morphologies_cli
 
     morphologies_cli.register(sub)
+    __import__("network.theory.cli", fromlist=["register"]).register(sub)  # nnd mean-field, transfer-function
     return parser
 
 
