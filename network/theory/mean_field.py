@@ -49,7 +49,10 @@ __all__ = ["MeanField", "FixedPoint", "FixedPointError", "MeanFieldWarning", "so
            "find_fp", "HIGH_RATE"]
 
 HIGH_RATE = 100.0
-"""Hz: a fixed point with a population above this rate is reported as the spurious high-rate state."""
+"""Hz: a fixed point with every population above this rate is reported as the spurious high-rate state."""
+
+FITTED_RANGE = 60.0
+"""Hz: the output rates the coefficients are fitted to (di Volo et al.; the toolkit's fits): beyond, extrapolation."""
 
 
 class FixedPointError(ParameterError):
@@ -420,7 +423,7 @@ class MeanField:
                         if ok:
                             x = y
                         after = {p: round(float(v), 3) for p, v in zip(self.populations, x[:P])}
-                        kind = "the spurious high-rate state" if np.max(x[:P]) > self.high_rate else "another branch"
+                        kind = "the spurious high-rate state" if np.min(x[:P]) > self.high_rate else "another branch"
                         notes.append(f"the branch followed from {d[0]:g} Hz ends between drives {value:g} and "
                                      f"{trial:g} Hz (fold at rates {before} Hz); the state jumps to {kind} "
                                      f"{after} Hz")
@@ -429,11 +432,15 @@ class MeanField:
                     h /= 2
             previous = float(target)
             drive = self.drive_dict(float(target))
-            spurious = np.max(x[:P]) > self.high_rate
+            spurious = np.min(x[:P]) > self.high_rate
             note = "; ".join(notes)
             if spurious:
                 note = (note + "; " if note else "") + ("this is the high-rate artefact of the fitted transfer "
                                                         "function (near 190 Hz), not a physiological state")
+            above = [p for p, v in zip(self.populations, x[:P]) if v > FITTED_RANGE]
+            if above and not spurious:
+                note = (note + "; " if note else "") + (f"{', '.join(above)} above the fitted range of the transfer "
+                                                        f"function ({FITTED_RANGE:g} Hz): extrapolated")
             fp = self._fixed_point(x, drive, order, "spurious" if spurious else "low", note)
             if notes or spurious:
                 warnings.warn(f"mean field at drive {target:g} Hz: {note}.", MeanFieldWarning, stacklevel=2)
@@ -513,7 +520,7 @@ class MeanField:
         x, ok, res = self._root(x0, drive, order, currents)
         if not ok:
             raise FixedPointError(f"no fixed point found near {guess} at drive {drive} Hz (residual {res:.2g}).")
-        branch = "spurious" if np.max(x[:len(self.populations)]) > self.high_rate else "low"
+        branch = "spurious" if np.min(x[:len(self.populations)]) > self.high_rate else "low"
         note = "the high-rate artefact of the fitted transfer function" if branch == "spurious" else ""
         return self._fixed_point(x, drive, order, branch, note, currents)
 
@@ -620,7 +627,7 @@ class MeanField:
                 x = x + 0.5 * h * (f1 + f2)
                 x[:P] = np.maximum(x[:P], 0.0)
             X[k + 1] = x
-            if spurious is None and np.max(x[:P]) > self.high_rate:
+            if spurious is None and np.min(x[:P]) > self.high_rate:
                 before = {p: round(float(X[max(k - 1, 0), i]), 3) for i, p in enumerate(self.populations)}
                 spurious = (f"the mean field reached the spurious high-rate state (max rate "
                             f"{np.max(x[:P]):.0f} Hz > {self.high_rate:g} Hz) at t = {t[k + 1]:g} ms, from rates "

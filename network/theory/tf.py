@@ -335,11 +335,11 @@ def erfc_rate(muV, sigmaV, tauV, Veff):
 def threshold_from_rate(rate, moments):
     """Invert the erfc formula: the effective threshold (V) that gives ``rate`` (Hz).
 
-    NaN where ``2 rate tauV`` is not in (0, 2) (no threshold gives that rate).
+    The exact inverse of :func:`erfc_rate` (same 0.1 mV floor of sigmaV); NaN where ``2 rate tauV`` is not in (0, 2) (no threshold gives that rate).
     """
     y = 2.0 * np.asarray(rate, dtype=float) * moments["tauV"]
     with np.errstate(invalid="ignore"):
-        out = moments["muV"] + np.sqrt(2.0) * moments["sigmaV"] * special.erfcinv(y)
+        out = moments["muV"] + np.sqrt(2.0) * np.maximum(moments["sigmaV"], SIGMA_FLOOR) * special.erfcinv(y)
     return np.where((y > 0) & (y < 2), out, np.nan)
 
 
