@@ -43,7 +43,7 @@ from stimuli.arguments import to_plain
 
 from ..errors import ModelKeyError, ParameterError, UnitError
 from ..model import cell_parameters, get, population_names
-from .tf import TransferFunction, load_coefficients
+from .tf import TransferFunction, effective_threshold, erfc_rate, load_coefficients
 
 __all__ = ["MeanField", "FixedPoint", "FixedPointError", "MeanFieldWarning", "solve_mean_field_first_order",
            "find_fp", "HIGH_RATE"]
@@ -213,24 +213,22 @@ class MeanField:
         c = x[P + A:] if order == 2 else None
         return nu, W, c
 
-    def _transfer(self, nu, W, drive, currents=None):
-        """F of every population at rates ``nu`` (P, M...), ``W`` (P, M...) pA; returns (P, M...)."""
-        out = np.empty(np.shape(nu))
-        for k, p in enumerate(self.populations):
-            rates = {q: nu[self.populations.index(q)] for q in self.populations}
-            rates.update(drive)
-            I = 0.0 if currents is None else currents.get(p, 0.0)
-            out[k] = self.tfs[p](rates, W=W[k], I=I)
-        return out
+    def _transfer(self, nu, W, drive, currents=None, with_muV=False):
+        """F of every population at rates ``nu`` (P, M...), ``W`` (P, M...) pA; returns (P, M...).
 
-    def _muV(self, nu, W, drive, currents=None):
+        With ``with_muV``, also the mean membrane potentials (mV).
+        """
         out = np.empty(np.shape(nu))
+        mu = np.empty(np.shape(nu))
+        rates = {q: nu[k] for k, q in enumerate(self.populations)}
+        rates.update(drive)
         for k, p in enumerate(self.populations):
-            rates = {q: nu[self.populations.index(q)] for q in self.populations}
-            rates.update(drive)
             I = 0.0 if currents is None else currents.get(p, 0.0)
-            out[k] = self.tfs[p].moments(rates, W=W[k], I=I)["muV"] * 1e3
-        return out
+            tf = self.tfs[p]
+            m = tf.moments(rates, W=W[k], I=I)
+            out[k] = erfc_rate(m["muV"], m["sigmaV"], m["tauV"], effective_threshold(m, tf.coefficients))
+            mu[k] = m["muV"] * 1e3
+        return (out, mu) if with_muV else out
 
     def _derivatives(self, nu, W, drive, currents):
         """F (P,), dF/dnu (P, P) [mu, lambda] and d2F/dnu dnu (P, P, P), by central differences."""
@@ -272,8 +270,11 @@ class MeanField:
         nu, W, c = self._split(x, order)
         T = self.T * 1e-3
         P = len(self.populations)
+        if order == 1 or self.adapting:
+            F1, muV = self._transfer(nu[:, None], W[:, None], drive, currents, with_muV=True)
+            F1, muV = F1[:, 0], muV[:, 0]
         if order == 1:
-            F = self._transfer(nu[:, None], W[:, None], drive, currents)[:, 0]
+            F = F1
             dnu = (F - nu) / T
         else:
             F, grad, hess = self._derivatives(nu, W, drive, currents)
@@ -288,7 +289,6 @@ class MeanField:
                          - 2 * C[i, j]) / T
         dW = []
         if self.adapting:
-            muV = self._muV(nu[:, None], W[:, None], drive, currents)[:, 0]
             for p in self.adapting:
                 k = self.populations.index(p)
                 cp = self.cells[p]
@@ -347,7 +347,7 @@ class MeanField:
         x = sol.x * scale
         x[:P] = np.abs(x[:P])
         res = np.max(np.abs(self.derivative(x, drive, order, currents)) / np.maximum(np.abs(x), 1.0)) * self.T * 1e-3
-        return x, bool(sol.success) and res < 1e-8, res
+        return x, bool(res < 1e-8), res
 
     def _fixed_point(self, x, drive, order, branch="low", note="", currents=None):
         J = self.jacobian(x, drive, order, currents)
@@ -550,7 +550,7 @@ class MeanField:
             ``{pop: pA number or array on t}``, added to the Model's ``Iinj`` and
             ``Ioscill_amp sin(2 pi Ioscill_freq t)``.
         substeps : int, optional
-            Integration steps per grid step (default: enough for steps <= T/10).
+            Integration steps per grid step (default: enough for steps <= T/5).
 
         Returns
         -------
@@ -610,7 +610,7 @@ class MeanField:
             x = self.state_vector(initial, W, order=order)
         else:
             x = self._initial_low(order)
-        m = substeps or max(1, int(np.ceil(dt / (self.T / 10.0))))
+        m = substeps or max(1, int(np.ceil(dt / (self.T / 5.0 + 1e-12))))
         h = dt * 1e-3 / m
         X = np.empty((n, len(x)))
         X[0] = x

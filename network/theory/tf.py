@@ -321,7 +321,8 @@ def threshold_terms(muV, sigmaV, tauVN):
 
 def effective_threshold(moments, P):
     """Effective threshold (V) of the polynomial with coefficients ``P`` (V) at ``moments`` (SI)."""
-    P = check_coefficients(P)
+    if not (isinstance(P, np.ndarray) and P.shape == (10,) and P.dtype == np.float64):
+        P = check_coefficients(P)
     T = threshold_terms(moments["muV"], moments["sigmaV"], moments["tauVN"])
     return np.tensordot(P, T, axes=(0, 0))
 
