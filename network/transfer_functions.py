@@ -70,7 +70,7 @@ def _check_rates(rates, inputs, pop):
 
 
 def characterise(Model, pop, rates, n_seeds=1, t_measure=2000.0, t_discard=None, dt=None, seed=1,
-                 inputs=None, verbose=False):
+                 inputs=None, product=True, verbose=False):
     """Output rate of ``pop`` cells on a grid of input rates, all cells in one brian2 run.
 
     Parameters
@@ -98,6 +98,9 @@ def characterise(Model, pop, rates, n_seeds=1, t_measure=2000.0, t_discard=None,
     inputs : list of str, optional
         Input populations (default: every population with ``Q_<pre>_<pop>`` and
         ``p_<pre>_<pop>``).
+    product : bool
+        The grid is the product of the rate arrays (default); with False the arrays
+        have one length and list the points (e.g. measured operating points).
     verbose : bool
 
     Returns
@@ -153,7 +156,15 @@ def characterise(Model, pop, rates, n_seeds=1, t_measure=2000.0, t_discard=None,
     if b2.get_device().__class__.__name__ != "RuntimeDevice":
         raise SimulationError("the transfer-function characterisation runs on brian2's runtime device, but "
                               "another device (cpp_standalone) is set: call network.set_code_target('runtime') first.")
-    points, shape = grid_points({q: rates.get(q, np.zeros(1)) for q in inputs})
+    if product:
+        points, shape = grid_points({q: rates.get(q, np.zeros(1)) for q in inputs})
+    else:
+        sizes = {q: len(v) for q, v in rates.items()}
+        if len(set(sizes.values())) != 1:
+            raise ParameterError(f"product=False lists points: every rate array needs the same length, got {sizes}.")
+        n = next(iter(sizes.values()))
+        points = {q: rates[q] if q in rates else np.zeros(n) for q in inputs}
+        shape = (n,)
     n_points = int(np.prod(shape))
     N = n_points * n_seeds
     syn = {q: synaptic_parameters(M, q) for q in inputs}

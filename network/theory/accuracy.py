@@ -140,6 +140,141 @@ def run_networks(out_dir, drives=(2.0, 4.0, 6.0, 8.0), seeds=(1, 2), t_transient
     return runs
 
 
+#: the toolkit's own fit used for each network (network/data/tf_coefficients.json)
+OWN_FIT = {"di Volo 2019": "toolkit:diVolo2019", "RS-FS (seed cells, 10k)": "toolkit:RS-FS",
+           "di Volo 2019, b = 0": "toolkit:diVolo2019"}
+
+
+def _network_stats(runs):
+    table = {}
+    for r in runs:
+        key = (r["network"], r["drive"])
+        table.setdefault(key, []).append(r)
+    out = {}
+    for key, rs in table.items():
+        out[key] = {"n_seeds": len(rs), "seeds": [r["seed"] for r in rs],
+                    "t_transient": rs[0]["t_transient"], "t_measure": rs[0]["t_measure"]}
+        for pop in ("Exc", "Inh"):
+            v = np.array([r["rates"][pop] for r in rs])
+            out[key][pop] = (float(v.mean()), float(v.std(ddof=1)) if len(v) > 1 else float("nan"))
+        w = np.array([r["W"]["Exc"] for r in rs])
+        out[key]["W_Exc"] = (float(w.mean()), float(w.std(ddof=1)) if len(w) > 1 else float("nan"))
+    return out
+
+
+def mean_field_predictions(networks=None, drives=(2.0, 4.0, 6.0, 8.0)):
+    """Low-branch fixed points (first order with published and own coefficients, second order published)."""
+    import warnings
+
+    from .mean_field import MeanField, MeanFieldWarning
+
+    out = {}
+    for name in networks or NETWORKS:
+        Model = NETWORKS[name]
+        for label, coeffs, order in (("MF1 published", "published", 1), ("MF1 own fit", OWN_FIT[name], 1),
+                                     ("MF2 published", "published", 2)):
+            mf = MeanField(Model, coefficients=coeffs, order=order)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", MeanFieldWarning)
+                fps = mf.continuation([0.0] + list(drives))[1:]
+            for d, fp in zip(drives, fps):
+                out[(name, float(d), label)] = {"Exc": fp.rates["Exc"], "Inh": fp.rates["Inh"],
+                                                "W_Exc": fp.W.get("Exc", 0.0), "branch": fp.branch,
+                                                "stable": fp.stable, "note": fp.note}
+    return out
+
+
+def open_loop(stats, n_cells=100, t_measure=2000.0, seed=11):
+    """Single cells driven at the network's measured operating point, against the transfer functions.
+
+    For each network and population, one characterisation run whose points are the
+    measured (nu_Exc, nu_Inh, drive) of every drive; returns the cells' rates and the
+    published / own-fit transfer functions there (with the measured W for the RS cells).
+    """
+    from .. import transfer_functions as tfs
+    from .tf import TransferFunction
+
+    out = {}
+    for name in sorted({k[0] for k in stats}):
+        Model = NETWORKS[name]
+        keys = sorted(k for k in stats if k[0] == name)
+        pts = {"Exc": np.array([stats[k]["Exc"][0] for k in keys]), "Inh": np.array([stats[k]["Inh"][0] for k in keys]),
+               "AffExc": np.array([k[1] for k in keys])}
+        for pop in ("Exc", "Inh"):
+            data = tfs.characterise(Model, pop, pts, n_seeds=n_cells, t_measure=t_measure, seed=seed,
+                                    inputs=["Exc", "Inh", "AffExc"], product=False)
+            W = data["W_mean"]
+            pub = TransferFunction(Model, pop, "published")(pts, W=W)
+            from .tf import load_coefficients
+
+            own = TransferFunction(Model, pop, load_coefficients(OWN_FIT[name], [pop])[pop])(pts, W=W)
+            for i, k in enumerate(keys):
+                se = data["Fout_std"][i] / np.sqrt(n_cells)
+                out[(name, k[1], pop)] = {"cells": float(data["Fout_mean"][i]), "cells_se": float(se),
+                                          "W_cells": float(W[i]), "TF published": float(pub[i]),
+                                          "TF own fit": float(own[i])}
+    return out
+
+
+def _pct(a, b):
+    return 100.0 * (a - b) / b if b > 0 else float("nan")
+
+
+def summarise(out_dir, open_loop_cells=100):
+    """Network statistics, mean-field predictions and the open loop; write JSON, return the markdown tables."""
+    runs = json.load(open(os.path.join(out_dir, "network_runs.json")))
+    stats = _network_stats(runs)
+    nets = [n for n in NETWORKS if any(k[0] == n for k in stats)]
+    drives = sorted({k[1] for k in stats})
+    mf = mean_field_predictions(nets, drives)
+    ol = open_loop(stats, n_cells=open_loop_cells)
+    lines = ["| network | drive (Hz) | pop | network (mean ± sd over seeds) | MF1 published | err | "
+             "MF1 own fit | err | MF2 published | err |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for name in nets:
+        for d in drives:
+            st = stats.get((name, d))
+            if st is None:
+                continue
+            for pop in ("Exc", "Inh"):
+                m, sd = st[pop]
+                row = f"| {name} | {d:g} | {pop} | {m:.3f} ± {sd:.3f} (n={st['n_seeds']}) |"
+                for label in ("MF1 published", "MF1 own fit", "MF2 published"):
+                    p = mf[(name, d, label)]
+                    flag = "" if p["branch"] == "low" else f" ({p['branch']})"
+                    row += f" {p[pop]:.3f}{flag} | {_pct(p[pop], m):+.1f} % |"
+                lines.append(row)
+    ol_lines = ["| network | drive (Hz) | pop | network | single cells at the network's point (± se) | "
+                "TF published | err vs cells | TF own fit | err vs cells |",
+                "|---|---|---|---|---|---|---|---|---|"]
+    for (name, d, pop), v in sorted(ol.items()):
+        net = stats[(name, d)][pop][0]
+        ol_lines.append(f"| {name} | {d:g} | {pop} | {net:.3f} | {v['cells']:.3f} ± {v['cells_se']:.3f} | "
+                        f"{v['TF published']:.3f} | {_pct(v['TF published'], v['cells']):+.1f} % | "
+                        f"{v['TF own fit']:.3f} | {_pct(v['TF own fit'], v['cells']):+.1f} % |")
+    w_lines = ["| network | drive (Hz) | network W_Exc (pA) | MF1 published | MF1 own fit |", "|---|---|---|---|---|"]
+    for name in nets:
+        for d in drives:
+            st = stats.get((name, d))
+            if st is None or NETWORKS[name]["Exc_b"] == 0:
+                continue
+            w_lines.append(f"| {name} | {d:g} | {st['W_Exc'][0]:.1f} ± {st['W_Exc'][1]:.1f} | "
+                           f"{mf[(name, d, 'MF1 published')]['W_Exc']:.1f} | {mf[(name, d, 'MF1 own fit')]['W_Exc']:.1f} |")
+    notes = sorted({f"{k[0]}, {k[2]}: {v['note']}" for k, v in mf.items() if v["note"]})
+    result = {"network": {f"{k[0]} @ {k[1]:g} Hz": v for k, v in stats.items()},
+              "mean_field": {f"{k[0]} @ {k[1]:g} Hz / {k[2]}": v for k, v in mf.items()},
+              "open_loop": {f"{k[0]} @ {k[1]:g} Hz / {k[2]}": v for k, v in ol.items()}, "notes": notes}
+    with open(os.path.join(out_dir, "accuracy_results.json"), "w") as fh:
+        json.dump(result, fh, indent=1)
+    text = ("### Closed loop: stationary rates (Hz)\n\n" + "\n".join(lines) +
+            "\n\n### Adaptation current\n\n" + "\n".join(w_lines) +
+            "\n\n### Open loop: the transfer function alone (Hz)\n\n" + "\n".join(ol_lines) +
+            "\n\n### Notes of the continuation\n\n" + "\n".join(f"- {n}" for n in notes) + "\n")
+    with open(os.path.join(out_dir, "accuracy_tables.md"), "w") as fh:
+        fh.write(text)
+    return text
+
+
 if __name__ == "__main__":  # pragma: no cover
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--out", default="output/accuracy")
@@ -149,6 +284,11 @@ if __name__ == "__main__":  # pragma: no cover
     p.add_argument("--seeds", default="1,2")
     p.add_argument("--drives", default="2,4,6,8")
     p.add_argument("--network", action="append", default=None)
+    p.add_argument("--summarise", action="store_true", help="only the mean field, open loop and tables")
+    p.add_argument("--open-loop-cells", type=int, default=100)
     a = p.parse_args()
-    run_networks(a.out, [float(x) for x in a.drives.split(",")], [int(x) for x in a.seeds.split(",")],
-                 a.transient, a.measure, a.network)
+    if not a.summarise:
+        run_networks(a.out, [float(x) for x in a.drives.split(",")], [int(x) for x in a.seeds.split(",")],
+                     a.transient, a.measure, a.network)
+    if not a.networks_only:
+        print(summarise(a.out, a.open_loop_cells))
