@@ -9,6 +9,9 @@ Two steps, as in the papers:
 2. refine the coefficients on the output-rate error, ``sum (TF(point) - Fout)^2``
    over the same points (``scipy.optimize.least_squares``, started at step 1).
 
+Every coefficient is bounded to +-0.2 V (:data:`BOUND`) so that a grid with few
+usable points cannot produce absurd extrapolations.
+
 The error of the fit is reported per point and overall (RMS in Hz, and the median
 relative error).
 """
@@ -25,7 +28,10 @@ from ..model import cell_parameters
 from .tf import (COEFFICIENT_NAMES, effective_threshold, erfc_rate, membrane_moments, synaptic_inputs,
                  threshold_from_rate, threshold_terms)
 
-__all__ = ["FitResult", "fit_coefficients", "fit_data", "point_moments"]
+__all__ = ["FitResult", "fit_coefficients", "fit_data", "point_moments", "BOUND"]
+
+BOUND = 0.2
+"""V: every coefficient is kept in [-BOUND, BOUND] (published ones are below 0.05 V in magnitude)."""
 
 
 @dataclass
@@ -123,6 +129,12 @@ def fit_coefficients(data, Fout_max=60.0, Fout_min=0.0, refine=True):
     veff = threshold_from_rate(Fout, m)
     fitted = (Fout > Fout_min) & (Fout < Fout_max) & np.isfinite(veff)
     n = int(fitted.sum())
+    in_range = (Fout > Fout_min) & (Fout < Fout_max)
+    if n == 0 and in_range.any():
+        raise ParameterError(
+            f"the {int(in_range.sum())} points of {data.get('pop')!r} with {Fout_min:g} < Fout < {Fout_max:g} Hz have "
+            f"rates above 1/tauV, which the erfc formula cannot reach (saturated cells, near 1/Trefrac): "
+            f"characterise lower input rates.")
     if n == 0:
         lo, hi = (float(Fout.min()), float(Fout.max())) if Fout.size else (float("nan"),) * 2
         raise ParameterError(
@@ -136,14 +148,17 @@ def fit_coefficients(data, Fout_max=60.0, Fout_min=0.0, refine=True):
     sub = {k: v[fitted] for k, v in m.items()}
     X = threshold_terms(sub["muV"], sub["sigmaV"], sub["tauVN"]).T
     P1, *_ = np.linalg.lstsq(X, veff[fitted], rcond=None)
+    if np.any(np.abs(P1) > BOUND):  # an ill-conditioned grid (few or aligned points): bounded least squares
+        P1 = optimize.lsq_linear(X, veff[fitted], bounds=(-BOUND, BOUND)).x
 
     def predict(P, mm):
         return erfc_rate(mm["muV"], mm["sigmaV"], mm["tauV"], effective_threshold(mm, P))
 
     P = P1
     if refine:
-        sol = optimize.least_squares(lambda p: predict(p, sub) - Fout[fitted], P1, x_scale=1e-3, method="trf",
-                                     xtol=1e-12, ftol=1e-12, max_nfev=2000)
+        sol = optimize.least_squares(lambda p: predict(p, sub) - Fout[fitted], np.clip(P1, -BOUND, BOUND),
+                                     x_scale=1e-3, method="trf", bounds=(-BOUND, BOUND), xtol=1e-12, ftol=1e-12,
+                                     max_nfev=2000)
         if _rms(predict(sol.x, sub) - Fout[fitted]) <= _rms(predict(P1, sub) - Fout[fitted]):
             P = sol.x
     pred = predict(P, m)
