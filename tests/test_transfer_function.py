@@ -101,6 +101,19 @@ def test_bad_coefficients_and_populations():
     assert issubclass(ParameterError, NetworkError)
 
 
+def test_shipped_coefficients_load(tmp_path):
+    for spec in ("toolkit", "toolkit:RS-FS", "toolkit:diVolo2019"):
+        c = tf.load_coefficients(spec, ["Exc", "Inh"])
+        assert set(c) == {"Exc", "Inh"} and all(v.shape == (10,) and np.all(np.isfinite(v)) for v in c.values())
+        assert all(-0.07 < v[0] < -0.03 for v in c.values())  # P0: an effective threshold near -50 mV
+    path = tf.save_coefficients(tmp_path / "c.json", {"Exc": tf.published_coefficients("RS")})
+    assert np.array_equal(tf.load_coefficients(str(path), ["Exc"])["Exc"], tf.published_coefficients("RS"))
+    with pytest.raises(ModelKeyError, match="toolkit:"):
+        tf.load_coefficients("toolkit:nowhere", ["Exc"])
+    with pytest.raises(ParameterError, match="no such file"):
+        tf.load_coefficients("missing.json", ["Exc"])
+
+
 def test_published_coefficients_as_in_the_issue():
     rs = tf.published_coefficients("RS")
     assert rs[0] == -0.04983106 and rs[-1] == -0.04072161

@@ -156,18 +156,20 @@ def load_coefficients(spec, populations):
                     for p in populations}
             missing = [p for p, v in spec.items() if v is None]
             if missing:
-                raise ModelKeyError(f"coefficients {spec!r}: no shipped fit for {missing} ('Exc'/'Inh' names).")
-        if not os.path.isfile(spec):
-            raise ParameterError(f"coefficients {spec!r}: no such file; give 'published', 'toolkit', a JSON "
-                                 f"file {{population: [10 numbers]}} or a dict.")
-        try:
-            with open(spec) as fh:
-                content = json.load(fh)
-        except (OSError, ValueError) as err:
-            raise ParameterError(f"coefficients file {spec!r} is not readable JSON: {err}") from None
-        if isinstance(content, dict) and "coefficients" in content:
-            content = content["coefficients"]
-        spec = content
+                raise ModelKeyError(f"coefficients 'toolkit:{network}': no shipped fit for {missing} "
+                                    f"(populations are matched by 'Exc'/'Inh' in their names).")
+        else:
+            if not os.path.isfile(spec):
+                raise ParameterError(f"coefficients {spec!r}: no such file; give 'published', 'toolkit', a JSON "
+                                     f"file {{population: [10 numbers]}} or a dict.")
+            try:
+                with open(spec) as fh:
+                    content = json.load(fh)
+            except (OSError, ValueError) as err:
+                raise ParameterError(f"coefficients file {spec!r} is not readable JSON: {err}") from None
+            if isinstance(content, dict) and "coefficients" in content:
+                content = content["coefficients"]
+            spec = content
     if isinstance(spec, dict):
         out = {}
         for p in populations:
