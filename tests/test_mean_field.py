@@ -221,3 +221,23 @@ def test_cli_transfer_function_bad_input(tmp_path, capsys):
         with pytest.raises(SystemExit) as exc:
             _nnd(["transfer-function", str(model)])
     assert exc.value.code == 2
+
+
+def test_plots_draw_what_they_say(divolo):
+    from network.theory import plots
+
+    t = np.arange(0, 300.0, 1.0)
+    out = divolo.solve(t, 4.0)
+    net = {"Exc": np.full(t.size, 2.7), "Inh": np.full(t.size, 15.0)}
+    fig, ax = plots.mean_field_vs_network(out, net)
+    assert len(ax.lines) == 4 and np.allclose(ax.lines[1].get_ydata(), out["Exc"])
+    grid = np.array([2.0, 4.0])
+    fps = divolo.low_branch(grid)
+    fig, ax = plots.rates_vs_drive(grid, {p: (np.ones(2), np.zeros(2)) for p in ("Exc", "Inh")},
+                                   {"MF": (grid, {p: np.array([f.rates[p] for f in fps]) for p in ("Exc", "Inh")})})
+    assert np.allclose(ax.lines[1].get_ydata(), [f.rates["Inh"] for f in fps])
+    tf = divolo.tfs["Exc"]
+    fig, ax = plots.fixed_point_diagonal(tf, 4.0, 30.0)
+    assert np.allclose(ax.lines[0].get_ydata()[0], tf({"Exc": 0.0, "Inh": 0.0, "AffExc": 4.0}))
+    with pytest.raises(ParameterError):
+        plots.mean_field_vs_network(out, {"Nope": np.zeros(t.size)})

@@ -275,6 +275,42 @@ def summarise(out_dir, open_loop_cells=100):
     return text
 
 
+def figure(out_dir, filename):
+    """Stationary rates against the drive: networks (markers) and mean fields (lines), one panel per network."""
+    import warnings
+
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    from .mean_field import MeanField, MeanFieldWarning
+    from .plots import rates_vs_drive
+
+    stats = _network_stats(json.load(open(os.path.join(out_dir, "network_runs.json"))))
+    nets = [n for n in NETWORKS if any(k[0] == n for k in stats)]
+    fig, axes = plt.subplots(1, len(nets), figsize=(4.2 * len(nets), 3.4))
+    grid = np.linspace(0.0, 10.0, 41)
+    for ax, name in zip(np.atleast_1d(axes), nets):
+        drives = sorted(k[1] for k in stats if k[0] == name)
+        network = {p: (np.array([stats[(name, d)][p][0] for d in drives]),
+                       np.array([stats[(name, d)][p][1] for d in drives])) for p in ("Exc", "Inh")}
+        preds = {}
+        for label, coeffs in (("MF published", "published"), ("MF own fit", OWN_FIT[name])):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", MeanFieldWarning)
+                fps = MeanField(NETWORKS[name], coefficients=coeffs).continuation(grid)
+            preds[label] = (grid, {p: np.array([fp.rates[p] for fp in fps]) for p in ("Exc", "Inh")})
+        rates_vs_drive(drives, network, preds, ax=ax)
+        ax.set_title(name, fontsize=9)
+        ax.set_yscale("log")
+        ax.set_ylim(1e-3, 100)
+    fig.tight_layout()
+    fig.savefig(filename, dpi=110)
+    plt.close(fig)
+    return filename
+
+
 if __name__ == "__main__":  # pragma: no cover
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--out", default="output/accuracy")
@@ -286,9 +322,12 @@ if __name__ == "__main__":  # pragma: no cover
     p.add_argument("--network", action="append", default=None)
     p.add_argument("--summarise", action="store_true", help="only the mean field, open loop and tables")
     p.add_argument("--open-loop-cells", type=int, default=100)
+    p.add_argument("--figure", default=None, help="also draw rates against drive into this PNG")
     a = p.parse_args()
     if not a.summarise:
         run_networks(a.out, [float(x) for x in a.drives.split(",")], [int(x) for x in a.seeds.split(",")],
                      a.transient, a.measure, a.network)
     if not a.networks_only:
         print(summarise(a.out, a.open_loop_cells))
+    if a.figure:
+        figure(a.out, a.figure)
