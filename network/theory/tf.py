@@ -356,8 +356,8 @@ class TransferFunction:
     pop : str
         The population whose cells are described.
     coefficients : array_like or str
-        10 coefficients in volts (:data:`COEFFICIENT_NAMES`), or ``'RS'``/``'FS'`` for
-        the published ones.
+        10 coefficients in volts (:data:`COEFFICIENT_NAMES`), ``'RS'``/``'FS'`` for the
+        published ones, or any specification of :func:`load_coefficients`.
     presynaptic : list of str, optional
         Input populations (default: all with ``Q_<pre>_<pop>`` and ``p_<pre>_<pop>``).
 
@@ -373,8 +373,12 @@ class TransferFunction:
         self.cell = cell_parameters(Model, pop)
         if "Vclamp" in self.cell:
             raise ParameterError(f"population {pop!r} is voltage-clamped ({pop}_Vclamp): it has no transfer function.")
-        self.coefficients = (published_coefficients(coefficients) if isinstance(coefficients, str)
-                             else check_coefficients(coefficients, f"coefficients of {pop!r}"))
+        if isinstance(coefficients, str) and coefficients.upper() in PUBLISHED_COEFFICIENTS:
+            self.coefficients = published_coefficients(coefficients)
+        elif isinstance(coefficients, (str, dict)):  # 'published', 'toolkit...', a file, {pop: ...}
+            self.coefficients = load_coefficients(coefficients, [pop])[pop]
+        else:
+            self.coefficients = check_coefficients(coefficients, f"coefficients of {pop!r}")
         self.I0 = float(self.cell.get("Iinj", 0.0))
 
     @property
