@@ -234,3 +234,17 @@ def test_characterisation_against_the_network_cells_and_adaptation_balance(tmp_p
     back = tfs.load(path)
     assert back["Model"]["Exc_b"] == 60.0 and np.array_equal(back["grid"]["Exc"], [3.0, 6.0])
     assert np.array_equal(back["Fout"], rs["Fout"])
+
+
+def test_original_generate_call(tmp_path):
+    """``ntwk.transfer_functions.generate(Model)`` with the original keys, written as HDF5."""
+    Model = dict(DI_VOLO_MODEL, NRN_KEY="Inh", POP_STIM=["Exc", "Inh"], N_SEED=3, tstop=600.0,
+                 F_Exc_array=np.array([2.0, 6.0]), F_Inh_array=np.array([5.0]), filename=str(tmp_path / "tf.h5"))
+    data = tfs.generate(Model, verbose=False)
+    assert data["F_Exc"].tolist() == [2.0, 6.0] and data["Fout_mean"].shape == (2,)
+    assert data["Fout_mean"][1] > data["Fout_mean"][0]  # more excitation, more output
+    back = tfs.load(tmp_path / "tf.h5")
+    assert back["Model"]["N_Exc"] == 8000 and "NRN_KEY" not in back["Model"]
+    assert np.array_equal(back["Fout_mean"], data["Fout_mean"])
+    with pytest.raises(ModelKeyError, match="F_Inh_array"):
+        tfs.generate({k: v for k, v in Model.items() if k != "F_Inh_array"})
