@@ -246,3 +246,21 @@ def test_plots_draw_what_they_say(divolo):
     assert np.allclose(ax.lines[0].get_ydata()[0], tf({"Exc": 0.0, "Inh": 0.0, "AffExc": 4.0}))
     with pytest.raises(ParameterError):
         plots.mean_field_vs_network(out, {"Nope": np.zeros(t.size)})
+
+
+def test_cli_transfer_function_runs_and_fits(tmp_path, capsys):
+    model = tmp_path / "model.json"
+    model.write_text(json.dumps(DI_VOLO_MODEL))
+    coeffs = tmp_path / "fit.json"
+    argv = ["transfer-function", str(model), "--pop", "Inh", "--grid", "Exc=2:14:7", "--grid", "Inh=5:30:4", "--fout-max", "150",
+            "--grid", "AffExc=0", "--seeds", "2", "--t-measure", "500", "--out", str(tmp_path / "tf.h5"),
+            "--coefficients-out", str(coeffs)]
+    assert _nnd(argv) == 0
+    text = capsys.readouterr().out
+    assert "points fitted" in text and "coefficients (V)" in text
+    c = network.theory.tf.load_coefficients(str(coeffs), ["Inh"])["Inh"]
+    assert c.shape == (10,) and -0.07 < c[0] < -0.03
+    from network import transfer_functions
+
+    data = transfer_functions.load(tmp_path / "tf.h5")
+    assert data["Fout_mean"].shape == (28,) and data["fit"]["coefficients"].shape == (10,)
