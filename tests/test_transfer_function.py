@@ -248,3 +248,31 @@ def test_original_generate_call(tmp_path):
     assert np.array_equal(back["Fout_mean"], data["Fout_mean"])
     with pytest.raises(ModelKeyError, match="F_Inh_array"):
         tfs.generate({k: v for k, v in Model.items() if k != "F_Inh_array"})
+
+
+@pytest.mark.slow
+def test_new_values_reuse_the_compiled_code(tmp_path):
+    """Rates, weights, cell parameters and durations are variables: a second characterisation compiles nothing."""
+    from pathlib import Path
+
+    import brian2
+
+    import network as ntwk
+
+    previous = brian2.prefs.codegen.runtime.cython.cache_dir
+    cache = tmp_path / "cython_cache"
+    ntwk.set_code_target("cython", cache_dir=str(cache))
+    try:
+        out = []
+        for rates, Q, Gl, t_discard in (([2.0, 4.0], 1.5, 10.0, 50.0), ([6.0, 9.0], 2.5, 12.0, 80.0)):
+            M = dict(DI_VOLO_MODEL, Q_Exc_Inh=Q, Inh_Gl=Gl)
+            out.append(tfs.characterise(M, "Inh", {"Exc": rates, "Inh": [5.0], "AffExc": [0.0]}, n_seeds=5,
+                                        t_measure=300.0, t_discard=t_discard, seed=1))
+            if len(out) == 1:
+                first = sorted(p.name for p in Path(cache).rglob("*.so"))
+        assert first, "the Cython target compiled nothing"
+        assert sorted(p.name for p in Path(cache).rglob("*.so")) == first
+        assert out[1]["Fout_mean"].mean() > out[0]["Fout_mean"].mean()  # the new values took effect
+    finally:
+        ntwk.set_code_target("runtime")
+        brian2.prefs.codegen.runtime.cython.cache_dir = previous
