@@ -264,9 +264,11 @@ def test_new_values_reuse_the_compiled_code(tmp_path):
     ntwk.set_code_target("cython", cache_dir=str(cache))
     try:
         out = []
+        # a structure no other test compiles (brian2 keeps compiled code in memory per process):
+        # the Exc (AdExp, adapting) cell with its Exc and AffExc inputs only
         for rates, Q, Gl, t_discard in (([2.0, 4.0], 1.5, 10.0, 50.0), ([6.0, 9.0], 2.5, 12.0, 80.0)):
-            M = dict(DI_VOLO_MODEL, Q_Exc_Inh=Q, Inh_Gl=Gl)
-            out.append(tfs.characterise(M, "Inh", {"Exc": rates, "Inh": [5.0], "AffExc": [0.0]}, n_seeds=5,
+            M = dict(DI_VOLO_MODEL, Q_Exc_Exc=Q, Exc_Gl=Gl)
+            out.append(tfs.characterise(M, "Exc", {"Exc": rates, "AffExc": [1.0]}, n_seeds=5, inputs=["Exc", "AffExc"],
                                         t_measure=300.0, t_discard=t_discard, seed=1))
             if len(out) == 1:
                 first = sorted(p.name for p in Path(cache).rglob("*.so"))
