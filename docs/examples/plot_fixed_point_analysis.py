@@ -170,9 +170,12 @@ fig.tight_layout()
 # %%
 # The four regimes appear as the configurations intend: silence, an asynchronous
 # irregular state at a few tens of Hz set by the drive, saturation near the
-# refractory limit, and activity sustained after the kick.  Where the network's
-# rate and a stable mean-field fixed point agree, the semi-analytical transfer
-# function captures the regime; the saturated regime lies outside the range where
-# the erfc formula can follow the cells (near 1/Trefrac).
+# refractory limit, and activity sustained after the kick.  Measured (full size):
+# null 0 Hz, mean field 0 Hz (every cell on the diagonal silent); externally
+# driven AI: network 27.0 Hz, stable mean-field fixed point 28.0 Hz; saturated:
+# network 196 Hz, no fit possible (the cells fire above 1/tauV, which the erfc
+# formula cannot reach); self-sustained: network 14.1 Hz, mean field bistable with
+# stable states at 0 and 10.3 Hz (the network, kicked, sits on the active one, 27 %
+# above it).
 network_rates = {name: r["network_rate_Exc"] for name, r in results.items()}
 mean_field_fixed_points = {name: r["fixed_points_Exc"] for name, r in results.items()}
