@@ -90,6 +90,9 @@ def build_parser():
     from network import cli as network_cli
 
     network_cli.register(sub)  # nnd run, nnd sweep
+    from network.theory import cli as theory_cli
+
+    theory_cli.register(sub)  # nnd mean-field, nnd transfer-function
     return parser
 
 
