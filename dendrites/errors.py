@@ -21,6 +21,8 @@ class                          mistake
 :class:`DendriteKeyError`      an unknown name (region, mechanism, synapse
                                group, parameter), a ``KeyError`` with a
                                readable message
+:class:`MechanismKeyError`     an unknown mechanism or mechanism parameter
+                               (a DendriteKeyError)
 :class:`RecordingError`        a file that cannot be read or written (OSError)
 :class:`SimulationError`       an operation in the wrong state (RuntimeError)
 :class:`DendriteWarning`       a repairable oddity (UserWarning)
@@ -29,7 +31,7 @@ class                          mistake
 
 __all__ = ["DendriteError", "UnitError", "ParameterError", "RegionError", "PlacementError",
            "UnsupportedError", "DendriteKeyError", "RecordingError", "SimulationError",
-           "DendriteWarning"]
+           "DendriteWarning", "MechanismKeyError"]
 
 
 class DendriteError(Exception):
@@ -61,6 +63,10 @@ class DendriteKeyError(DendriteError, KeyError):
 
     def __str__(self):  # KeyError would show the repr of the message
         return str(self.args[0]) if self.args else ""
+
+
+class MechanismKeyError(DendriteKeyError):
+    """An unknown membrane-mechanism name (or an unknown parameter of a mechanism)."""
 
 
 class RecordingError(DendriteError, OSError):
