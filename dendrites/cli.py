@@ -63,6 +63,7 @@ def build_parser():
     from morphologies import cli as morphologies_cli
 
     morphologies_cli.register(sub)
+    from dendrites import commands as dendrites_commands; dendrites_commands.register(sub)  # H5: nnd passive
     return parser
 
 
