@@ -764,11 +764,25 @@ class CellModel:
         probe, membrane = self._probe()
         area = np.asarray(self.compartments.area) * 1e-12
 
+        dynamic_cai = "cai_rate_probe" in probe.variables
+        others = [(k, e) for k, e in membrane.initial.items() if k != "cai"]
+
         def current(volts):
             probe.variables["v"].set_value(volts)
-            for _ in range(2 if "cai" in membrane.initial else 1):
-                for state, expression in membrane.initial.items():
-                    setattr(probe, state, expression)
+            for state, expression in membrane.initial.items():
+                setattr(probe, state, expression)
+            if dynamic_cai:  # calcium at its steady state too (local Newton on dcai/dt = 0)
+                cai = probe.variables["cai"]
+                for _ in range(3):
+                    c0 = np.asarray(cai.get_value()).copy()
+                    r0 = np.asarray(probe.cai_rate_probe[:])
+                    dc = np.maximum(1e-6 * np.abs(c0), 1e-12)
+                    cai.set_value(c0 + dc)
+                    slope = (np.asarray(probe.cai_rate_probe[:]) - r0) / dc
+                    new = np.where(slope < 0, c0 - r0 / np.where(slope < 0, slope, 1), c0)
+                    cai.set_value(np.maximum(new, 1e-9))
+                    for state, expression in others:
+                        setattr(probe, state, expression)
             return np.asarray(probe.Im[:]) * area - system.G @ volts
 
         v = system.steady_state()
@@ -805,6 +819,11 @@ class CellModel:
         if cached is None or cached[0] != key:
             eqs = (f"Im = gL*(EL - v) + {membrane.currents} : amp/meter**2\n"
                    f"gL : siemens/meter**2\nEL : volt\n{membrane.equations}")
+            from brian2 import Equations
+
+            parsed = Equations(membrane.equations)
+            if "cai" in parsed.diff_eq_names:
+                eqs += f"\ncai_rate_probe = {parsed['cai'].expr.code} : mol/meter**3/second"
             import brian2
 
             probe = SpatialNeuron(self.discretisation.morphology, eqs, Cm=1 * uF / cm**2,

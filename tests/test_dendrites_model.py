@@ -179,3 +179,24 @@ def test_structure_is_fixed_after_build_and_bad_inputs():
         CellModel(object())
     with pytest.raises(ParameterError, match="not a Discretisation"):
         CellModel(M.ball_and_stick().sections)
+
+
+@pytest.mark.slow
+def test_rest_with_calcium_dynamics_is_a_steady_state():
+    # Hay et al. (2011) calcium channels, SK and CaDynamics_E2 at the soma, Ih in the dendrite:
+    # the rest solves for v, every gate and cai; after it nothing drifts (|dv| < 1e-3 mV,
+    # relative cai change < 1e-6 over 10 ms)
+    cell = M.ball_and_stick(soma_diameter=20, length=300, diameter=2, neurite_type="apical")
+    model = CellModel(M.discretise(cell, "max_length", max_length=30), Ri=100, Rm=15000,
+                      EL=-90)
+    for name in ("NaTs2_t", "Ca_HVA", "Ca_LVAst", "SK_E2", "CaDynamics_E2"):
+        model.insert(name, where="soma")
+    model.insert("Ih", where="apical")
+    rest = model.resting_state()
+    assert rest["v"][0] * 1e3 != pytest.approx(-90, abs=0.05)  # channels move the rest
+    model.record(["v", "cai"], [0, model.n - 1])
+    res = model.run(10, target="numpy")
+    _, v = res.trace("v")
+    _, c = res.trace("cai")
+    assert np.abs(v - rest["v"][[0, model.n - 1], None] * 1e3).max() < 1e-3
+    assert np.abs(c / c[:, :1] - 1).max() < 1e-6
