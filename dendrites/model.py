@@ -309,24 +309,20 @@ class CellModel:
         from brian2.units.fundamentalunits import get_dimensions
         from brian2 import siemens, metre, second
 
-        mech_new = mechanism.name not in self._mechanisms
         self._mechanisms[mechanism.name] = mechanism
         membrane = self._compose()
         zero_dims = {get_dimensions(siemens / metre**2), get_dimensions(metre / second)}
         for pname, default in membrane.parameters.items():
-            if pname in self._units and not (pname in mechanism.parameters and mech_new):
-                continue
             dims = get_dimensions(default)
-            unit = plain_unit(dims)
-            self._units[pname] = unit
-            if pname in ("celsius",):
-                self._shared.add(pname)
-                self._values[pname] = float(np.asarray(default))
-                continue
+            self._units.setdefault(pname, plain_unit(dims))
             si = float(np.asarray(default))
+            if pname == "celsius":
+                self._shared.add(pname)
+                self._values.setdefault(pname, si)
+                continue
             own = pname in mechanism.parameters and pname not in (
                 "E_Na", "E_K", "E_Ca", "cai", "cao")
-            if own and dims in zero_dims:
+            if own and dims in zero_dims:  # present in `where` (this and earlier insertions)
                 arr = self._values.get(pname, np.zeros(self.n))
                 arr[rows] = si
                 self._values[pname] = arr
@@ -493,7 +489,7 @@ class CellModel:
             ms; ``duration`` for a constant amplitude (default: until the end).
         """
         self._structural("add an injection")
-        rows = self.select(where if not np.isscalar(where) else [int(where)])
+        rows = self.select([int(where)] if isinstance(where, (int, np.integer)) else where)
         amp = np.atleast_1d(np.asarray(to_plain(current, "nA", "current", error=UnitError), float))
         step = self.dt if dt is None else float(to_plain(dt, "ms", "dt", error=UnitError))
         start = float(to_plain(start, "ms", "start", error=UnitError))
@@ -611,9 +607,6 @@ class CellModel:
                     wave = np.where((idx >= 0) & (idx < len(a)), a[np.clip(idx, 0, len(a) - 1)], 0)
                 for r in rows:
                     values[:, cols[int(r)]] += wave
-            if any(kind == "step" and x is None for _, kind, *_rest, x in
-                   [(r, k, a, s, x) for r, k, a, s, x in self._injections]):
-                pass
             ns["inj_wave"] = TimedArray(values * nA, dt=self.dt * ms)
             self._inj_cols = cols
         if self._clamp is not None:

@@ -200,3 +200,22 @@ def test_rest_with_calcium_dynamics_is_a_steady_state():
     _, c = res.trace("cai")
     assert np.abs(v - rest["v"][[0, model.n - 1], None] * 1e3).max() < 1e-3
     assert np.abs(c / c[:, :1] - 1).max() < 1e-6
+
+
+def test_mechanism_in_two_regions_and_by_distance():
+    # conductances are the default (or the given value) inside each insertion, 0 elsewhere
+    model = _stick(length=300)
+    model.insert("hh", where="soma")
+    model.insert("hh", where={"min_distance": 200}, gnabar=lambda d: 0.01 + 1e-4 * d)
+    table = model.compartments
+    g = model.get("gnabar_hh")
+    assert g[0] == pytest.approx(0.12)
+    far = table.distance >= 200
+    np.testing.assert_allclose(g[far], 0.01 + 1e-4 * table.distance[far])
+    assert np.all(g[(table.distance > 0) & ~far] == 0)
+    assert np.all(model.get("gkbar_hh")[far] == pytest.approx(0.036))
+    model.inject("soma", 0.2, start=1, duration=1)
+    model.record("I_hh", "all")
+    _, i = model.run(3, target="numpy").trace("I_hh")
+    middle = (table.distance > 0) & ~far
+    assert np.all(i[middle] == 0) and np.abs(i[0]).max() > 0
