@@ -765,15 +765,15 @@ class CellModel:
             for state, expression in membrane.initial.items():
                 setattr(probe, state, expression)
             if dynamic_cai:  # calcium at its steady state too (local Newton on dcai/dt = 0)
-                cai = probe.variables["cai"]
+                cai_var = probe.variables["cai"]
                 for _ in range(3):
-                    c0 = np.asarray(cai.get_value()).copy()
+                    c0 = np.asarray(cai_var.get_value()).copy()
                     r0 = np.asarray(probe.cai_rate_probe[:])
                     dc = np.maximum(1e-6 * np.abs(c0), 1e-12)
-                    cai.set_value(c0 + dc)
+                    cai_var.set_value(c0 + dc)
                     slope = (np.asarray(probe.cai_rate_probe[:]) - r0) / dc
                     new = np.where(slope < 0, c0 - r0 / np.where(slope < 0, slope, 1), c0)
-                    cai.set_value(np.maximum(new, 1e-9))
+                    cai_var.set_value(np.maximum(new, 1e-9))
                     for state, expression in others:
                         setattr(probe, state, expression)
             return np.asarray(probe.Im[:]) * area - system.G @ volts
