@@ -219,3 +219,28 @@ def test_mechanism_in_two_regions_and_by_distance():
     _, i = model.run(3, target="numpy").trace("I_hh")
     middle = (table.distance > 0) & ~far
     assert np.all(i[middle] == 0) and np.abs(i[0]).max() > 0
+
+
+@pytest.mark.slow
+@pytest.mark.standalone
+def test_cpp_standalone_equals_runtime(tmp_path):
+    # the same model on cpp_standalone (device set around the run, then reset): soma voltage
+    # equal to the runtime (numpy) run to 1e-5 mV (measured 5e-7: numpy vs C++ exp)
+    def make():
+        model = _stick(length=200, Ri=100, Rm=20000, EL=-65)
+        model.insert("hh", where="soma")
+        model.add_synapses("ampa", [5, 15], name="a", weight=3.0)
+        model.set_input("a", SpikeTrains([0, 1], [2.0, 4.0], 2, 0, 20))
+        model.record("v", 0)
+        return model
+
+    v_rt = make().run(15, target="numpy").soma_v()
+    standalone = make()
+    v_sa = standalone.run_standalone(15, tmp_path).soma_v()
+    assert np.ptp(v_rt) > 5
+    np.testing.assert_allclose(v_sa, v_rt, rtol=0, atol=1e-5)
+    import brian2
+
+    assert type(brian2.get_device()).__name__ == "RuntimeDevice"
+    with pytest.raises(SimulationError):
+        standalone.run_standalone(5, tmp_path)
