@@ -587,16 +587,13 @@ class CellModel:
 
         ns = {}
         if self._injections:
-            cols = {}
-            for rows, *_ in self._injections:
-                for r in rows:
-                    cols.setdefault(int(r), len(cols) + 1)
+            comps = np.unique(np.concatenate([rows for rows, *_ in self._injections]))
             tmax = self.dt
             for rows, kind, a, s, x in self._injections:
                 end = (s + (x if x is not None else 0)) if kind == "step" else s + len(a) * x
                 tmax = max(tmax, end)
             n_t = int(np.ceil(tmax / self.dt)) + 2
-            values = np.zeros((n_t, len(cols) + 1))
+            values = np.zeros((n_t, len(comps) + 1))  # column 0: no injection
             t = np.arange(n_t) * self.dt
             for rows, kind, a, s, x in self._injections:
                 if kind == "step":
@@ -605,10 +602,9 @@ class CellModel:
                 else:
                     idx = np.floor((t - s) / x + 1e-9).astype(np.int64)
                     wave = np.where((idx >= 0) & (idx < len(a)), a[np.clip(idx, 0, len(a) - 1)], 0)
-                for r in rows:
-                    values[:, cols[int(r)]] += wave
+                values[:, 1 + np.searchsorted(comps, rows)] += wave[:, None]
             ns["inj_wave"] = TimedArray(values * nA, dt=self.dt * ms)
-            self._inj_cols = cols
+            self._inj_comps = comps
         if self._clamp is not None:
             c = self._clamp
             if c["wave"]:
@@ -678,8 +674,7 @@ class CellModel:
         self._built = built
         if self._injections:
             col = np.zeros(self.n, dtype=np.int64)
-            for r, c in self._inj_cols.items():
-                col[r] = c
+            col[self._inj_comps] = 1 + np.arange(len(self._inj_comps))
             neuron.inj_col = col
         if self._clamp is not None:
             on = np.zeros(self.n)

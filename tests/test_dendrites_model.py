@@ -244,3 +244,24 @@ def test_cpp_standalone_equals_runtime(tmp_path):
     assert type(brian2.get_device()).__name__ == "RuntimeDevice"
     with pytest.raises(SimulationError):
         standalone.run_standalone(5, tmp_path)
+
+
+def test_waveform_injection_equals_step_and_sums_at_a_compartment():
+    # a waveform sampled every 0.5 ms equals the same step given as amplitude/duration;
+    # two injections at one compartment add (linear cell: twice the deflection)
+    def run(kind):
+        model = _stick(Ri=100, Rm=20000, EL=-70)
+        if kind == "wave":
+            model.inject(0, np.full(100, 0.1), dt=0.5, start=5)
+        elif kind == "step":
+            model.inject(0, 0.1, start=5, duration=50)
+        else:
+            model.inject("soma", 0.1, start=5, duration=50)
+            model.inject([0], 0.1, start=5, duration=50)
+        model.record("v", 0)
+        return model.run(80, target="numpy").soma_v()
+
+    wave, step, double = run("wave"), run("step"), run("double")
+    assert np.ptp(step) > 1
+    np.testing.assert_allclose(wave, step, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(double + 70, 2 * (step + 70), rtol=1e-9, atol=1e-4)  # rest rounding ~1e-6 mV
