@@ -93,6 +93,9 @@ def build_parser():
     from network.theory import cli as theory_cli
 
     theory_cli.register(sub)  # nnd mean-field, nnd transfer-function
+    from . import commands as dendrites_commands
+
+    dendrites_commands.register(sub)  # nnd passive
     return parser
 
 
