@@ -255,16 +255,10 @@ def populations(Model, NEURONS, AFFERENT_POPULATIONS=(), with_raster=False, with
                      {pre: synaptic_parameters(Model, pre) for pre in presyn},
                      _recorded_cells(with_Vm, pop, N))
     # the network's own clock: no brian2 global (defaultclock) is set
-    if _state["target"] == "cpp_standalone":
-        if _state.get("networks"):
-            raise SimulationError(
-                "a network is already built for brian2's cpp_standalone device in this process, which "
-                "compiles one program for one run: run it first, then call "
-                "network.set_code_target('cpp_standalone', directory=...) again before building another "
-                "(or use the runtime target for several networks)."
-            )
-        _state["networks"] = 1
-    NTWK = Network(Model, NEURONS, AFFERENT_POPULATIONS, dt, tstop, seed, with_raster, _state["target"])
+    from .run import claim_device_for_network, code_target
+
+    claim_device_for_network()
+    NTWK = Network(Model, NEURONS, AFFERENT_POPULATIONS, dt, tstop, seed, with_raster, code_target())
     clock = NTWK.clock
     for pop in NEURONS:
         N, params, presyn, syn, record = spec[pop]

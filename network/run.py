@@ -106,6 +106,26 @@ def code_target():
     return _state["target"]
 
 
+def claim_device_for_network():
+    """Reserve the cpp_standalone device for the network being built (nothing to do on runtime).
+
+    Raises
+    ------
+    SimulationError
+        A network is already built for the cpp_standalone device in this process.
+    """
+    if _state["target"] != "cpp_standalone":
+        return
+    if _state.get("networks"):
+        raise SimulationError(
+            "a network is already built for brian2's cpp_standalone device in this process, which "
+            "compiles one program for one run: run it first, then call "
+            "network.set_code_target('cpp_standalone', directory=...) again before building another "
+            "(or use the runtime target for several networks)."
+        )
+    _state["networks"] = 1
+
+
 def standalone_device_used():
     """True if the cpp_standalone device is selected and has already built a network in this process."""
     return _state["target"] == "cpp_standalone" and _state["built"]
