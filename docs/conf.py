@@ -18,10 +18,7 @@ from pathlib import Path
 ROOT = Path(os.environ.get("NND_SOURCE_ROOT", Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(ROOT))  # the packages are imported from the source tree
 
-import types  # noqa: E402
-
-# autosummary imports every submodule; `python -m morphologies` would parse sphinx-build's argv
-sys.modules.setdefault("morphologies.__main__", types.ModuleType("morphologies.__main__"))
+import re  # noqa: E402
 
 project = "neural-network-dynamics"
 author = "the neural-network-dynamics developers"
@@ -98,11 +95,20 @@ html_show_sourcelink = False
 
 exclude_patterns += ["examples/*"]
 
-# Docstrings write |x| for absolute values; keep them as text.
-rst_epilog = """
-.. |inh| replace:: \\|inh\\|
-.. |exc| replace:: \\|exc\\|
-"""
+# A few docstrings and attribute comments write |x| for an absolute value or a norm
+# (|V| < 2 V, |p2 - p1|), which reST reads as a substitution. Outside literals,
+# escape such bars so that they show as written.
+_ABS_BARS = re.compile(r"(?<![\\`|])\|(?=\S)([^|`\n]*?\S)\|(?![_`|])")
+_LITERAL = re.compile(r"(``.*?``|`[^`]*`)")
+
+
+def _escape_abs_bars(app, what, name, obj, options, lines):
+    """Show ``|x|`` in docstrings as text, not as an undefined substitution."""
+    for k, line in enumerate(lines):
+        if "|" in line and not line.lstrip().startswith(("|", "+", "..")):
+            parts = _LITERAL.split(line)
+            lines[k] = "".join(part if i % 2 else _ABS_BARS.sub(r"\\|\1\\|", part)
+                               for i, part in enumerate(parts))
 
 
 def _skip(app, what, name, obj, skip, options):
@@ -116,3 +122,4 @@ def _skip(app, what, name, obj, skip, options):
 
 def setup(app):
     app.connect("autodoc-skip-member", _skip)
+    app.connect("autodoc-process-docstring", _escape_abs_bars)

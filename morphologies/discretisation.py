@@ -44,7 +44,7 @@ two steps:
 
 With the ``"full"`` rule both steps return the reconstruction itself.  Section
 totals (hence the cell's) are exact; single compartments keep the area of their
-stretch to a few percent (see ``docs/morphologies.md``), and
+stretch to a few percent (see ``docs/guide/morphologies.rst``), and
 :attr:`Discretisation.original_area` gives the original area per compartment.
 """
 

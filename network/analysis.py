@@ -1,6 +1,6 @@
 """Statistics of a simulation's data dict: rates, irregularity, synchrony, Vm, currents.
 
-Every function takes the data dict described in ``docs/recording_and_plots.md``
+Every function takes the data dict described in ``docs/guide/recording.rst``
 (plain numpy arrays; times in ms, rates in Hz, Vm in mV, currents in pA) and is
 vectorised over neurons and spikes.  Time windows are half-open, ``[t_start,
 t_stop)``, and default to the whole simulation ``[0, tstop)``.
@@ -56,7 +56,7 @@ VmStats = namedtuple("VmStats", ["mean", "std"])
 VmStats.__doc__ = """Per-recorded-cell mean and standard deviation of Vm (mV), arrays of shape (n_rec,)."""
 
 SynapticCurrents = namedtuple("SynapticCurrents", ["exc", "inh", "ratio"])
-SynapticCurrents.__doc__ = """Mean excitatory and inhibitory synaptic currents (pA) and |inh| / |exc|."""
+SynapticCurrents.__doc__ = """Mean excitatory and inhibitory synaptic currents (pA) and ``abs(inh) / abs(exc)``."""
 
 _RECORDING_PREFIXES = ("N_", "tRASTER_", "iRASTER_", "POP_ACT_", "VMS_")
 
@@ -504,7 +504,7 @@ def synaptic_currents(data, pop, t_start=None, t_stop=None, per_cell=False):
     -------
     SynapticCurrents
         ``(exc, inh, ratio)``: time-averaged currents in pA (with the recorded
-        sign convention) and ``ratio = |inh| / |exc|`` (1 = balanced).
+        sign convention) and ``ratio = abs(inh) / abs(exc)`` (1 = balanced).
     """
     check_population(data, pop)
     t0, t1 = time_window(data, t_start, t_stop)

@@ -1,7 +1,7 @@
 """Lossless, atomic storage of nested python dicts in HDF5 files.
 
 This module is generic: it stores the data dict of a network simulation (see
-``docs/recording_and_plots.md``) as well as any other nested dict of numpy arrays
+``docs/guide/recording.rst``) as well as any other nested dict of numpy arrays
 and python values (the ``dendrites`` package uses it for its results).
 
 Layout of a file written by :func:`save_dict_to_hdf5`

@@ -1,6 +1,6 @@
 """Turn a network's recorders into the data dict, and store it in HDF5.
 
-The data dict layout (keys, units) is described in ``docs/recording_and_plots.md``;
+The data dict layout (keys, units) is described in ``docs/guide/recording.rst``;
 :func:`load_dict_from_hdf5` gives back the same keys the plots and the analysis use.
 """
 

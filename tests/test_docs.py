@@ -43,7 +43,8 @@ def test_site_builds_without_warnings(built_site):
 @pytest.mark.slow
 @pytest.mark.parametrize("page", [
     "getting_started.html", "guide/conventions.html", "guide/stimuli.html", "guide/network.html",
-    "guide/recording.html", "guide/morphologies.html", "guide/dendrites.html",
+    "guide/recording.html", "guide/sweeps.html", "guide/morphologies.html", "guide/dendrites.html",
+    "guide/mechanisms.html",
     "troubleshooting.html", "benchmarks.html", "api.html", "auto_examples/index.html",
 ])
 def test_page_exists(built_site, page):
@@ -54,7 +55,8 @@ def test_page_exists(built_site, page):
 def test_api_reference_is_generated_from_the_docstrings(built_site):
     html = (built_site / "generated" / "stimuli.spikes.html").read_text()
     assert "correlated_poisson" in html and "Parameters" in html
-    for module in ("network.build", "morphologies.discretisation", "dendrites.cli"):
+    for module in ("network.build", "network.core", "network.sweeps", "network.scan", "network.cli",
+                   "morphologies.discretisation", "dendrites.cli", "dendrites.mechanisms"):
         assert (built_site / "generated" / f"{module}.html").is_file(), module
 
 

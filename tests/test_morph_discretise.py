@@ -35,7 +35,7 @@ def _swc_sections(path):
     Returns the samples ``(id, xyz, radius)`` and ``{first own sample id: rows}``:
     a section is the chain of samples from a soma child or a branch-point child
     to the next branch point or tip, preceded by its parent sample unless that is
-    the soma (the neurite starts at its first sample, see docs/morphologies.md).
+    the soma (the neurite starts at its first sample, see docs/guide/morphologies.rst).
     """
     data = np.loadtxt(path, comments="#", ndmin=2)
     ids, types, parents = data[:, 0].astype(int), data[:, 1].astype(int), data[:, 6].astype(int)
