@@ -1,0 +1,36 @@
+"""Synaptic-location experiments on a :class:`~dendrites.model.CellModel`.
+
+* :func:`epsp_map`: the EPSP of one synapse at every site (reciprocity kernel
+  for passive cells, direct simulation for active cells and NMDA);
+* :func:`sequence_experiment`, :func:`rall_sequence`: sequence direction (Rall
+  1964; Branco, Clark and Hausser 2010);
+* :func:`clustering_experiment`: clustered versus distributed summation
+  (Polsky, Mel and Schiller 2004).
+
+Each returns a table (pandas DataFrame), draws its figure and saves through the
+shared HDF5 format.  Names are imported on first use.
+"""
+
+from importlib import import_module
+
+__all__ = ["epsp_map", "EpspMap", "direct_epsp", "somatic_transfer_kernels", "local_kernels",
+           "sequence_experiment", "SequenceResult", "rall_sequence", "branco_dendrite",
+           "clustering_experiment", "ClusteringResult"]
+
+_WHERE = {"epsp_map": "epsp_map", "EpspMap": "epsp_map", "direct_epsp": "epsp_map",
+          "somatic_transfer_kernels": "epsp_map", "local_kernels": "epsp_map",
+          "sequence_experiment": "sequence", "SequenceResult": "sequence",
+          "rall_sequence": "sequence", "branco_dendrite": "sequence",
+          "clustering_experiment": "clustering", "ClusteringResult": "clustering"}
+
+
+def __getattr__(name):
+    if name in _WHERE:
+        value = getattr(import_module(f"{__name__}.{_WHERE[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))
