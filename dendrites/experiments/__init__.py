@@ -26,9 +26,13 @@ _WHERE = {"epsp_map": "epsp_map", "EpspMap": "epsp_map", "direct_epsp": "epsp_ma
 
 def __getattr__(name):
     if name in _WHERE:
-        value = getattr(import_module(f"{__name__}.{_WHERE[name]}"), name)
-        globals()[name] = value
-        return value
+        module = import_module(f"{__name__}.{_WHERE[name]}")
+        # the submodule epsp_map shares its name with its function: bind every name of the
+        # module now, so that the function (not the module) is the package attribute
+        for other, where in _WHERE.items():
+            if where == _WHERE[name]:
+                globals()[other] = getattr(module, other)
+        return globals()[name]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
