@@ -64,6 +64,7 @@ def build_parser():
 
     morphologies_cli.register(sub)
     from dendrites import commands as dendrites_commands; dendrites_commands.register(sub)  # H5: nnd passive
+    from dendrites import experiment_commands; experiment_commands.register(sub)  # H9: epsp-map, sequence, clustering
     return parser
 
 

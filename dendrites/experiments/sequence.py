@@ -36,12 +36,26 @@ __all__ = ["sequence_experiment", "SequenceResult", "branco_dendrite", "rall_seq
 BRANCO_INTERVALS = tuple(float(x) for x in range(9))
 
 
-def branco_dendrite(model, n=9, length=100.0, *, where="basal", seed=0):
-    """Sites of the Branco protocol: ``n`` synapses evenly spaced over ``length`` um of a thin branch.
+def branco_dendrite(model, n=9, length=100.0, *, where="basal", terminal=True, seed=None):
+    """Sites of the Branco protocol: ``n`` synapses evenly spaced over the distal ``length`` um of a thin branch.
 
     The branch is the thinnest (smallest mean diameter) section of ``where``
-    that is at least ``length`` long; the window starts at a random point of
-    it (``seed``).
+    at least ``length`` long, among the terminal sections (no child branch)
+    if ``terminal``, as in Branco et al. (2010), where the impedance gradient of
+    a thin terminal dendrite makes the response direction-selective.  The
+    synapses are evenly spaced over its last ``length`` um, ending at the
+    compartment nearest to the tip.
+
+    Parameters
+    ----------
+    model : CellModel or object with ``compartments``, ``select`` and ``discretisation``
+    n : int
+    length : float or Quantity
+        um.
+    where : selection
+    terminal : bool
+    seed : ignored
+        (The choice is deterministic; kept for a uniform signature.)
 
     Returns
     -------
@@ -51,31 +65,48 @@ def branco_dendrite(model, n=9, length=100.0, *, where="basal", seed=0):
     Raises
     ------
     PlacementError
-        If no section of ``where`` is ``length`` long (the message gives the longest).
+        If no (terminal) section of ``where`` is ``length`` long (the message gives the longest).
     """
-    from ..placement import place_clustered
+    from stimuli.arguments import check_count
+
+    from ..placement import SiteTable
 
     table = model.compartments
+    n = check_count(n, "n", minimum=1, error=PlacementError)
     length = float(to_plain(length, "um", "length", error=UnitError))
     if not length > 0:
         raise ParameterError(f"length={length} um must be > 0.")
     rows = model.select(where)
-    sec = table.section[rows]
-    uniq = np.unique(sec[sec >= 0])
-    if not len(uniq):
+    rows = rows[table.section[rows] >= 0]
+    if not len(rows):
         raise PlacementError(f"where={where!r} has no dendritic section.")
-    span = (np.bincount(sec[sec >= 0], table.length[rows][sec >= 0])[uniq])
-    diam = (np.bincount(sec[sec >= 0], (table.diameter * table.length)[rows][sec >= 0])[uniq]
-            / np.maximum(span, 1e-12))
-    ok = span >= length
-    if not np.any(ok):
+    sec = table.section[rows]
+    n_sec = int(table.section.max()) + 1
+    span = np.bincount(sec, table.length[rows], n_sec)
+    diam = np.bincount(sec, (table.diameter * table.length)[rows], n_sec) / np.maximum(span, 1e-12)
+    candidates = np.unique(sec)
+    kind = "branch"
+    if terminal:
+        parents = np.asarray(model.discretisation.cell.section_parents)
+        has_child = np.zeros(n_sec, dtype=bool)
+        has_child[parents[parents >= 0]] = True
+        candidates = candidates[~has_child[candidates]]
+        kind = "terminal branch"
+    ok = candidates[span[candidates] >= length]
+    if not len(ok):
+        best = candidates[np.argmax(span[candidates])] if len(candidates) else -1
         raise PlacementError(
-            f"no branch of {where!r} is {length:g} um long for the sequence (longest: section "
-            f"{int(uniq[np.argmax(span)])}, {span.max():.1f} um); shorten the sequence "
-            "(length) or choose another region.")
-    section = int(uniq[ok][np.argmin(diam[ok])])
-    return place_clustered(model, n, length, where=where, section=section, spacing="even",
-                           seed=seed)
+            f"no {kind} of {where!r} is {length:g} um long for {n} synapses (longest: section "
+            f"{int(best)}, {span[best] if best >= 0 else 0:.1f} um); shorten the sequence "
+            "(length), choose another region, or pass terminal=False.")
+    section = int(ok[np.argmin(diam[ok])])
+    comps = rows[sec == section]
+    comps = comps[np.argsort(table.distance[comps])]
+    edges = table.distance[comps] + table.length[comps] / 2
+    tip = table.distance[comps[-1]]
+    pos = tip - length + (np.linspace(0, length, n) if n > 1 else np.array([length]))
+    idx = np.clip(np.searchsorted(edges, pos), 0, len(comps) - 1)
+    return SiteTable.from_compartments(table, comps[idx])
 
 
 class SequenceResult:
@@ -165,7 +196,7 @@ def sequence_experiment(model, sites=None, *, intervals=BRANCO_INTERVALS, nmda=(
     nmda_ratio : float
         NMDA/AMPA peak conductance (default 2).
     duration : float, optional
-        ms per run (default ``(n - 1) * max(intervals) + 80``).
+        ms per run (default ``(n - 1) * max(intervals) + 50``).
     progress : bool
         Progress bar over the runs.
 
@@ -199,7 +230,7 @@ def sequence_experiment(model, sites=None, *, intervals=BRANCO_INTERVALS, nmda=(
     if n < 2:
         raise ParameterError(f"a sequence needs at least 2 synapses (got {n}).")
     if duration is None:
-        duration = (n - 1) * float(intervals.max()) + 80.0
+        duration = (n - 1) * float(intervals.max()) + 50.0
     runner = PatternRunner(model, sites, weight=weight, nmda_ratio=nmda_ratio, duration=duration,
                            target=target, **kinetics)
     order_in = np.argsort(-sites["distance_um"], kind="stable")   # distal first
