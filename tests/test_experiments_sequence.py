@@ -68,3 +68,44 @@ def test_rall_bad_input():
         rall_sequence("UP")
     with pytest.raises(ParameterError, match="pairs"):
         rall_sequence("IN", pairs=((11, 12),))
+
+
+@pytest.mark.slow
+def test_branco_2010_in_spirit_on_a_thin_basal_dendrite():
+    # nine AMPA+NMDA synapses over the distal 100 um of the thinnest terminal basal branch of
+    # the bundled L2/3 pyramidal cell (passive, Rm 20000, Ri 150): IN == OUT at 0 ms (to 1e-9
+    # mV), IN > OUT at every interval > 0, the IN-OUT difference is larger with NMDA than with
+    # AMPA alone at every interval > 0, and with AMPA alone it is small (< 12 % of the peak)
+    from dendrites import CellModel
+    from dendrites.experiments import branco_dendrite, sequence_experiment
+
+    model = CellModel("L23pyr", Ri=150, Rm=20000, EL=-70)
+    sites = branco_dendrite(model)
+    assert len(sites) == 9 and len(set(sites["section"])) == 1
+    span = np.ptp(sites["distance_um"])
+    assert 85 < span <= 100
+    assert np.all(model.compartments.diameter[sites.compartment] < 1.0)
+    res = sequence_experiment(model, sites, intervals=[0, 1, 2, 4, 8], progress=False)
+    r = res.ratio().set_index(["nmda", "interval_ms"])
+    diff = r["IN"] - r["OUT"]
+    for nmda in (True, False):
+        assert abs(diff[(nmda, 0.0)]) < 1e-9
+        assert np.all(diff[nmda].drop(0.0) > 0)
+    assert np.all(diff[True].drop(0.0) > diff[False].drop(0.0))
+    assert np.all(r.loc[False, "ratio"] < 1.12)
+    res.plot()
+
+
+def test_sequence_bad_input():
+    from dendrites import CellModel
+    from dendrites.experiments import branco_dendrite, sequence_experiment
+    import morphologies as M
+
+    model = CellModel(M.discretise(M.ball_and_stick(length=80, diameter=1), "max_length",
+                                   max_length=10))
+    with pytest.raises(PlacementError, match="100 um long"):
+        branco_dendrite(model)
+    with pytest.raises(ParameterError, match="intervals"):
+        sequence_experiment(model, [3, 5, 7], intervals=[-1, 2])
+    with pytest.raises(ParameterError, match="weight"):
+        sequence_experiment(model, [3, 5, 7], weight=-0.5)

@@ -176,10 +176,11 @@ def clustering_experiment(model, n=20, *, length=20.0, where="basal", nmda=(True
         offset = 0 if arrangement == "clustered" else n
         ids = offset + np.arange(n)
         if singles == "kernel":
-            em = epsp_map(model, allsites.compartment[ids], synapse="ampa+nmda" if on else "ampa",
+            uniq, back = np.unique(allsites.compartment[ids], return_inverse=True)
+            em = epsp_map(model, uniq, synapse="ampa+nmda" if on else "ampa",
                           weight=weight, nmda_ratio=nmda_ratio, duration=duration,
                           method="kernel", target=target, progress=False, **kinetics)
-            single = em.frame["soma_peak_mV"].to_numpy()
+            single = em.frame["soma_peak_mV"].to_numpy()[back]  # synapses sharing a compartment
         else:
             single = runner.peaks([([i], [0.0]) for i in ids], nmda=bool(on))
         combos = [(ids[:k], np.zeros(k)) for k in range(2, n + 1)]
