@@ -75,8 +75,9 @@ def test_branco_2010_in_spirit_on_a_thin_basal_dendrite():
     # nine AMPA+NMDA synapses over the distal 100 um of the thinnest terminal basal branch of
     # the bundled L2/3 pyramidal cell (passive, Rm 20000, Ri 150): IN == OUT at 0 ms (to 1e-9
     # mV), IN > OUT at every interval > 0; with NMDA the IN-OUT difference grows with the
-    # interval (1 -> 8 ms) and exceeds the AMPA-alone difference from 2 ms on (at 1 ms it is
-    # smaller: 0.10 vs 0.15 mV measured); with AMPA alone it is small (IN/OUT < 1.12)
+    # interval (2 -> 8 ms) and exceeds the AMPA-alone difference (tested at 2, 4, 8 ms to stay
+    # under a minute; at 1 ms it is smaller than with AMPA alone: 0.10 vs 0.15 mV measured);
+    # with AMPA alone it is small (IN/OUT < 1.12)
     from dendrites import CellModel
     from dendrites.experiments import branco_dendrite, sequence_experiment
 
@@ -86,14 +87,14 @@ def test_branco_2010_in_spirit_on_a_thin_basal_dendrite():
     span = np.ptp(sites["distance_um"])
     assert 85 < span <= 100
     assert np.all(model.compartments.diameter[sites.compartment] < 1.0)
-    res = sequence_experiment(model, sites, intervals=[0, 1, 2, 4, 8], progress=False)
+    res = sequence_experiment(model, sites, intervals=[0, 2, 4, 8], duration=90, progress=False)
     r = res.ratio().set_index(["nmda", "interval_ms"])
     diff = r["IN"] - r["OUT"]
     for nmda in (True, False):
         assert abs(diff[(nmda, 0.0)]) < 1e-9
         assert np.all(diff[nmda].drop(0.0) > 0)
     assert np.all(np.diff(diff[True].drop(0.0).to_numpy()) > 0)
-    assert np.all(diff[True].drop([0.0, 1.0]) > diff[False].drop([0.0, 1.0]))
+    assert np.all(diff[True].drop(0.0) > diff[False].drop(0.0))
     assert np.all(r.loc[False, "ratio"] < 1.12)
     res.plot()
 
