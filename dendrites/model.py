@@ -696,7 +696,8 @@ class CellModel:
         self._apply_parameters()
         for name, g in self._groups.items():
             g.apply(built["synapses"][name], neuron)
-        net.store("built")
+        if type(brian2.get_device()).__name__ != "CPPStandaloneDevice":
+            net.store("built")
         return net
 
     def _apply_parameters(self):
@@ -895,6 +896,8 @@ class CellModel:
             from .recording import Results
 
             results = Results.from_model(self)
+            #: float: wall time of the compiled simulation loop (s), as brian2 reports it
+            self.standalone_run_time = float(getattr(brian2.device, "_last_run_time", np.nan))
         finally:
             brian2.prefs.devices.cpp_standalone.openmp_threads = old_threads
             brian2.device.reinit()

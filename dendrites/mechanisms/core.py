@@ -61,7 +61,8 @@ import numpy as np
 
 from ..errors import MechanismKeyError, ParameterError, UnitError
 
-__all__ = ["Mechanism", "Membrane", "compose", "SHARED_NAMES", "plain_unit"]
+__all__ = ["Mechanism", "Membrane", "compose", "SHARED_NAMES", "plain_unit", "as_quantity",
+           "lookup_mechanism"]
 
 #: name -> (brian2 unit of the declaration, plain unit) of the names shared by mechanisms
 SHARED_NAMES = OrderedDict([
@@ -127,35 +128,50 @@ def _unit_value(unit_name):
     return eval(unit_name, {k: getattr(b2, k) for k in ("mV", "ms", "siemens", "cm", "mA", "mM", "um")})
 
 
-def _as_quantity(value, dimensions, name, where):
-    """Convert ``value`` (Quantity or plain number) to a Quantity of ``dimensions``."""
+def as_quantity(value, dimensions, name, where):
+    """Convert a parameter value (Quantity or plain number) to a Quantity of ``dimensions``.
+
+    Parameters
+    ----------
+    value : float or brian2 Quantity
+        A plain number is taken in NEURON's unit of the dimension (see
+        :func:`plain_unit`); a Quantity must have the dimension.
+    dimensions : brian2 Dimension
+        The declared dimension of the variable.
+    name : str
+        Variable name for messages.
+    where : str
+        Who asks (e.g. ``"compose"``), for messages.
+
+    Returns
+    -------
+    brian2 Quantity or float
+        A float for dimensionless variables.
+
+    Raises
+    ------
+    UnitError
+        Wrong dimension, not a number, or a plain number for a dimension without
+        plain unit.
+    ParameterError
+        A non-scalar value.
+    """
+    from stimuli.arguments import to_plain
+
     b2 = _brian2()
     plain = plain_unit(dimensions)
-    if isinstance(value, b2.Quantity):
-        if b2.get_dimensions(value) is not dimensions:
-            raise UnitError(
-                f"{where}: {name}={value!r} has dimension '{b2.get_dimensions(value)}' but "
-                f"{name} is declared with dimension '{dimensions}'; pass a Quantity of that "
-                f"dimension" + (f" or a plain number in {plain}." if plain else ".")
-            )
-        if np.ndim(value) != 0:
-            raise ParameterError(f"{where}: {name}={value!r} must be a scalar default value.")
-        return value
-    if isinstance(value, (bool, np.bool_, str, bytes)) or not np.isscalar(value):
-        raise UnitError(f"{where}: {name}={value!r} is not a number; pass a scalar "
-                        + (f"in {plain} or a Quantity." if plain else "Quantity."))
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise UnitError(f"{where}: {name}={value!r} is not a number.") from None
+    if np.ndim(value) != 0:
+        raise ParameterError(f"{where}: {name}={value!r} must be a scalar default value.")
     if plain is None:
+        if isinstance(value, b2.Quantity) and b2.get_dimensions(value) is dimensions:
+            return value
         raise UnitError(
-            f"{where}: {name}={value!r} is a plain number but {name} has dimension "
-            f"'{dimensions}', for which no plain unit is defined; pass a brian2 Quantity."
-        )
+            f"{where}: {name}={value!r} must be a brian2 Quantity of dimension '{dimensions}' "
+            f"(no plain unit is defined for it).")
+    number = to_plain(value, plain, f"{where}: {name}", error=UnitError)
     if plain == "1":
-        return number
-    return number * _unit_value(plain)
+        return float(number)
+    return float(number) * _unit_value(plain)
 
 
 def _format_quantity(q):
@@ -317,14 +333,17 @@ class Mechanism:
         for key, value in parameters.items():
             if key in declared:
                 dim = eqs[key].dim
-            elif key in SHARED_NAMES and key not in ("v", "I_Ca") and key in self.shared:
+            elif key in SHARED_NAMES and key not in ("v", "I_Ca") and (
+                    key in self.shared
+                    or (key in ("celsius", "cao") and ("E_Ca" in self.shared or concentration))):
+                # celsius and cao enter E_Ca when it is a Nernst potential
                 dim = b2.get_dimensions(_unit_value(SHARED_NAMES[key][1])) if SHARED_NAMES[key][1] != "1" \
                     else b2.units.fundamentalunits.DIMENSIONLESS
             else:
                 raise ParameterError(
                     f"{where}: parameters has {key!r}, which the equations neither declare as a "
                     f"parameter nor read as a shared name; declared parameters are {declared}.")
-            self.parameters[key] = _as_quantity(value, dim, key, where)
+            self.parameters[key] = as_quantity(value, dim, key, where)
 
         if not isinstance(initial, dict):
             raise ParameterError(f"{where}: initial must be a dict {{state: expression}}.")
@@ -338,9 +357,60 @@ class Mechanism:
             raise ParameterError(f"{where}: initial has no expression for the states {lacking}.")
         self.initial = OrderedDict((s, str(initial[s])) for s in states)
         self.states = tuple(states)
+        self._check_exprel()
 
     def __repr__(self):
         return f"Mechanism({self.name!r}, states={list(self.states)}, parameters={list(self.parameters)})"
+
+    def check(self):
+        """Check that brian2's exponential Euler integrates the mechanism as written.
+
+        A ``SpatialNeuron`` integrates the channel states with
+        ``method="exponential_euler"``, which needs every state's equation to be
+        linear in that state. The check also catches a sympy trap: ``exprel(x)``
+        whose argument contains a numeric constant (``exprel(-(v/mV + 40)/10)``) is
+        rewritten into ``(exp(x) - 1)/x`` in the update code, 0/0 at the singular
+        potential; write ``exprel(clip(x, -500, 500))`` (``clip`` is opaque to sympy
+        and the bounds change nothing for |V| < 2 V), as the library does.
+
+        Raises
+        ------
+        ParameterError
+            The equations are not exponential-Euler integrable, or an ``exprel``
+            disappears from the update code.
+        """
+        b2 = _brian2()
+        from brian2.stateupdaters.exponential_euler import exponential_euler
+
+        declarations = {"v": "v : volt", "E_Na": "E_Na : volt", "E_K": "E_K : volt",
+                        "E_Ca": "E_Ca : volt", "cai": "cai : mol/meter**3",
+                        "cao": "cao : mol/meter**3", "I_Ca": "I_Ca : amp/meter**2",
+                        "celsius": "celsius : 1"}
+        extra = [declarations[x] for x in self.shared if not (x == "cai" and self.is_concentration)]
+        eqs = b2.Equations(self.equations + "\n" + "\n".join(extra))
+        where = f"Mechanism {self.name!r}"
+        if not self.states:
+            return
+        try:
+            code = exponential_euler(eqs)
+        except Exception as exc:
+            raise ParameterError(f"{where}: brian2's exponential Euler cannot integrate the states "
+                                 f"(each state's equation must be linear in that state): {exc}") from None
+        self._check_exprel()
+
+    def _check_exprel(self):
+        """Raise ParameterError for an ``exprel`` call that sympy would expand."""
+        from brian2.core.functions import DEFAULT_FUNCTIONS
+        from brian2.parsing.sympytools import str_to_sympy
+
+        where = f"Mechanism {self.name!r}"
+        exprel = DEFAULT_FUNCTIONS["exprel"].sympy_func
+        for argument in _call_arguments(self.equations, "exprel"):
+            if not str_to_sympy(f"exprel({argument})").has(exprel):
+                raise ParameterError(
+                    f"{where}: sympy rewrites exprel({argument}) into (exp(x) - 1)/x in the state "
+                    f"update, which is 0/0 at the singular potential; write "
+                    f"exprel(clip({argument}, -500, 500)).")
 
     def summary(self):
         """Return a readable multi-line description: reference, parameters with defaults, equations.
@@ -488,7 +558,7 @@ def compose(mechanisms, **options):
         unit, plain = SHARED_NAMES[key]
         dim = b2.units.fundamentalunits.DIMENSIONLESS if plain == "1" else b2.get_dimensions(_unit_value(plain))
         if key in options:
-            parameters[key] = _as_quantity(options.pop(key), dim, key, "compose")
+            parameters[key] = as_quantity(options.pop(key), dim, key, "compose")
             continue
         given = shared_values.get(key, [])
         distinct = []
@@ -513,7 +583,7 @@ def compose(mechanisms, **options):
             value = options.pop(key)
             old = parameters[key]
             dim = b2.get_dimensions(old) if isinstance(old, b2.Quantity) else b2.units.fundamentalunits.DIMENSIONLESS
-            parameters[key] = _as_quantity(value, dim, key, "compose")
+            parameters[key] = as_quantity(value, dim, key, "compose")
     if options:
         bad = sorted(options)
         hints = {k: difflib.get_close_matches(k, list(parameters), n=1) for k in bad}
@@ -563,8 +633,32 @@ def compose(mechanisms, **options):
     return Membrane(equations, currents, ordered, initial, mechanisms, calcium_reversal)
 
 
-def _mechanism_lookup(registry, name):
-    """Return ``registry[name]`` or raise MechanismKeyError with close matches."""
+def _call_arguments(text, function):
+    """The argument strings of every call ``function(...)`` in ``text``."""
+    arguments = []
+    for match in re.finditer(rf"\b{function}\(", text):
+        start = match.end()
+        depth, pos = 1, start
+        while depth and pos < len(text):
+            depth += {"(": 1, ")": -1}.get(text[pos], 0)
+            pos += 1
+        arguments.append(text[start:pos - 1])
+    return arguments
+
+
+def lookup_mechanism(registry, name):
+    """Return ``registry[name]`` or raise :class:`MechanismKeyError` naming close matches.
+
+    Parameters
+    ----------
+    registry : dict
+        ``{name: Mechanism}``.
+    name : str
+
+    Returns
+    -------
+    Mechanism
+    """
     try:
         return registry[name]
     except (KeyError, TypeError):

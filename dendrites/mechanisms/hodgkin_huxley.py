@@ -13,8 +13,10 @@
 
     (V in mV, rates in 1/ms). The removable singularities of alpha_m at -40 mV
     and alpha_n at -55 mV are evaluated through brian2's ``exprel``
-    (``x/(exp(x) - 1) = 1/exprel(x)``), which is exact at and near the limit
-    (NEURON's ``vtrap`` uses a first-order expansion there).
+    (``x/(exp(x) - 1) = 1/exprel(x)``, argument wrapped in ``clip(x, -500, 500)``
+    so that sympy keeps ``exprel`` in the state update, see
+    :meth:`~dendrites.mechanisms.Mechanism.check`), which is exact at and near the
+    limit (NEURON's ``vtrap`` uses a first-order expansion there).
 
 ``traub``
     The Traub and Miles (1991) Na/K spike currents in the form of Destexhe and
@@ -45,11 +47,11 @@ hh = Mechanism(
     dm_hh/dt = q10_hh*(alpha_m_hh - m_hh*(alpha_m_hh + beta_m_hh)) : 1
     dh_hh/dt = q10_hh*(alpha_h_hh - h_hh*(alpha_h_hh + beta_h_hh)) : 1
     dn_hh/dt = q10_hh*(alpha_n_hh - n_hh*(alpha_n_hh + beta_n_hh)) : 1
-    alpha_m_hh = 1/exprel(-(v/mV + 40)/10)/ms : Hz
+    alpha_m_hh = 1/exprel(clip(-(v/mV + 40)/10, -500, 500))/ms : Hz
     beta_m_hh = 4*exp(-(v/mV + 65)/18)/ms : Hz
     alpha_h_hh = 0.07*exp(-(v/mV + 65)/20)/ms : Hz
     beta_h_hh = 1/(1 + exp(-(v/mV + 35)/10))/ms : Hz
-    alpha_n_hh = 0.1/exprel(-(v/mV + 55)/10)/ms : Hz
+    alpha_n_hh = 0.1/exprel(clip(-(v/mV + 55)/10, -500, 500))/ms : Hz
     beta_n_hh = 0.125*exp(-(v/mV + 65)/80)/ms : Hz
     q10_hh = 3**((celsius - 6.3)/10) : 1
     gnabar_hh : siemens/meter**2
@@ -86,11 +88,11 @@ traub = Mechanism(
     dh_traub/dt = tadj_traub*(alpha_h_traub*(1 - h_traub) - beta_h_traub*h_traub) : 1
     dn_traub/dt = tadj_traub*(alpha_n_traub*(1 - n_traub) - beta_n_traub*n_traub) : 1
     u_traub = (v - VT_traub)/mV : 1
-    alpha_m_traub = 1.28/exprel((13 - u_traub)/4)/ms : Hz
-    beta_m_traub = 1.4/exprel((u_traub - 40)/5)/ms : Hz
+    alpha_m_traub = 1.28/exprel(clip((13 - u_traub)/4, -500, 500))/ms : Hz
+    beta_m_traub = 1.4/exprel(clip((u_traub - 40)/5, -500, 500))/ms : Hz
     alpha_h_traub = 0.128*exp((17 - u_traub)/18)/ms : Hz
     beta_h_traub = 4/(1 + exp((40 - u_traub)/5))/ms : Hz
-    alpha_n_traub = 0.16/exprel((15 - u_traub)/5)/ms : Hz
+    alpha_n_traub = 0.16/exprel(clip((15 - u_traub)/5, -500, 500))/ms : Hz
     beta_n_traub = 0.5*exp((10 - u_traub)/40)/ms : Hz
     tadj_traub = 3**((celsius - 36)/10) : 1
     gNabar_traub : siemens/meter**2

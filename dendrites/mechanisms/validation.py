@@ -46,12 +46,17 @@ def _codegen_target(target):
 def _assign(group, membrane, overrides):
     import brian2
 
+    from .core import as_quantity
+
     values = dict(membrane.parameters)
     for key, value in (overrides or {}).items():
         if key not in values:
             raise ParameterError(f"parameter override {key!r} is not a parameter of {membrane!r}; "
                                  f"parameters are {list(values)}.")
-        values[key] = value
+        default = values[key]
+        dim = brian2.get_dimensions(default) if isinstance(default, brian2.Quantity) \
+            else brian2.units.fundamentalunits.DIMENSIONLESS
+        values[key] = as_quantity(value, dim, key, "parameters")
     for key, value in values.items():
         setattr(group, key, value)
     return values
@@ -59,13 +64,16 @@ def _assign(group, membrane, overrides):
 
 def brian2_voltage_clamp(membrane, v_hold, v_step, duration, dt, variables, *, parameters=None,
                          target="numpy"):
-    """Hold a single compartment at ``v_step`` after steady state at ``v_hold``.
+    """Hold single compartments at ``v_step`` after steady state at ``v_hold``.
+
+    Several protocols run at once, one compartment each (a ``NeuronGroup`` with
+    ``v`` as a parameter).
 
     Parameters
     ----------
     membrane : Membrane
-    v_hold, v_step : float
-        Holding and step potentials, mV.
+    v_hold, v_step : float or array_like
+        Holding and step potentials, mV (broadcast against each other).
     duration : float
         Length of the step, ms.
     dt : float
@@ -80,26 +88,31 @@ def brian2_voltage_clamp(membrane, v_hold, v_step, duration, dt, variables, *, p
     Returns
     -------
     dict
-        ``"t"`` (ms) and one array per variable, in brian2's SI base units
-        (current densities in A/m**2, inward positive; ``cai`` in mM).
+        ``"t"`` (ms) and, per variable, an array of shape (protocols, samples) (or
+        (samples,) when both potentials are scalars) in brian2's SI base units
+        (current densities in A/m**2, inward positive; ``cai`` in mol/m**3 = mM).
     """
-    import brian2
     from brian2 import NeuronGroup, StateMonitor, Network, mV, ms
 
+    scalar = np.ndim(v_hold) == 0 and np.ndim(v_step) == 0
+    v_hold, v_step = np.broadcast_arrays(np.atleast_1d(np.asarray(v_hold, float)),
+                                         np.atleast_1d(np.asarray(v_step, float)))
     eqs = membrane.equations + "v : volt\n"
     with _codegen_target(target):
-        group = NeuronGroup(1, eqs, method="exponential_euler", dt=dt * ms, name="clamped*")
+        group = NeuronGroup(len(v_hold), eqs, method="exponential_euler", dt=dt * ms,
+                            name="clamped*")
         _assign(group, membrane, parameters)
         group.v = v_hold * mV
         for state, expression in membrane.initial.items():
             setattr(group, state, expression)
         group.v = v_step * mV
-        monitor = StateMonitor(group, list(variables), record=0, dt=dt * ms)
+        monitor = StateMonitor(group, list(variables), record=True, dt=dt * ms)
         net = Network(group, monitor)
         net.run(duration * ms, namespace={})
     out = {"t": np.asarray(monitor.t / ms)}
     for var in variables:
-        out[var] = np.asarray(getattr(monitor, var)[0])
+        values = np.asarray(getattr(monitor, var))
+        out[var] = values[0] if scalar else values
     return out
 
 
@@ -210,12 +223,12 @@ def _arbor_cell(mechanisms, *, diameter, v_init, Cm, ions, celsius, clamp=None, 
         decor.paint("(all)", A.voltage_process(f"v_clamp/v0={clamp}"))
     if stimulus is not None:
         onset, width, amplitude = stimulus
-        decor.place('"c"', A.iclamp(onset * U.ms, width * U.ms, amplitude * U.nA), "stim")
+        decor.place('"c"', A.i_clamp(onset * U.ms, width * U.ms, amplitude * U.nA))
     labels = A.label_dict({"c": "(location 0 0.5)"})
     return A.cable_cell(tree, decor, labels, discretization=A.cv_policy_single())
 
 
-def _arbor_run(cell, probes, tstop, dt):
+def _arbor_run(cell, probes, tstop, dt, times=None):
     import arbor as A
 
     U = A.units
@@ -242,7 +255,9 @@ def _arbor_run(cell, probes, tstop, dt):
             return [p for _, p in probes]
 
     sim = A.simulation(_Recipe())
-    handles = [sim.sample((0, tag), A.regular_schedule(dt * U.ms)) for tag, _ in probes]
+    schedule = (A.regular_schedule(dt * U.ms) if times is None
+                else A.explicit_schedule([float(x) * U.ms for x in times]))
+    handles = [sim.sample((0, tag), schedule) for tag, _ in probes]
     sim.run(tstop * U.ms, dt * U.ms)
     out = {}
     for (tag, _), handle in zip(probes, handles):
@@ -277,7 +292,7 @@ def _arbor_probes(records):
 
 
 def arbor_voltage_clamp(mechanisms, v_hold, v_step, duration, dt, records, *, ions=None,
-                        celsius=34.0, diameter=20.0):
+                        celsius=34.0, diameter=20.0, substeps=1):
     """Arbor's single CV held at ``v_step`` after initialisation at ``v_hold``.
 
     Parameters
@@ -286,33 +301,43 @@ def arbor_voltage_clamp(mechanisms, v_hold, v_step, duration, dt, records, *, io
         Arbor density mechanisms (``bbp_catalogue`` and ``default_catalogue``
         names) with parameter values in Arbor's (NEURON's) units.
     v_hold, v_step, duration, dt : float
-        mV, mV, ms, ms.
+        mV, mV, ms, ms (``dt`` is the sampling interval).
     records : list of (tag, kind, arg)
         ``kind`` is ``"state"`` (``arg=(mechanism, state)``), ``"ion_current"``
-        (``arg=ion``; outward A/m**2 as Arbor reports it), ``"int_con"``
-        (``arg=ion``; mM), ``"rev_pot"`` or ``"v"``.
+        (``arg=ion``), ``"total_ion_current"`` (all mechanism currents; both in
+        A/m**2 outward, as Arbor reports them), ``"int_con"`` (``arg=ion``; mM),
+        ``"rev_pot"`` or ``"v"``.
     ions : dict, optional
         ``{ion: {"rev_pot": mV, "int_con": mM, "ext_con": mM, "method": ...}}``.
     celsius : float
         Temperature, degrees Celsius (Arbor's default is 6.3).
     diameter : float
         um.
+    substeps : int
+        Arbor integrates with ``dt/substeps``. Arbor's ``cnexp`` advances a
+        linear gate with the (1,1) Pade approximant of the exponential (error
+        O(dt**2) per unit time), where brian2 and NEURON use the exact exponential;
+        substeps make Arbor's integration error small beside the tolerance.
 
     Returns
     -------
     dict
-        ``"t"`` and one array per tag, realigned so that sample ``k`` is the state
-        after ``k`` updates at ``v_step`` (Arbor applies the voltage process after
-        the first state update, so its traces lag by one step; the first Arbor
-        sample is dropped).
+        ``"t"`` and one array per tag, sample ``k`` being the state after ``k*dt``
+        at ``v_step``. Arbor applies the voltage process after its first state
+        update (taken at ``v_hold``), so its samples are read one Arbor step
+        later. The clamp is ideal: the capacitance is 1e6 uF/cm**2, so the
+        mechanisms' currents cannot move v (Arbor's state update sees the
+        potential of its cable solve, before the voltage process resets it).
     """
-    cell = _arbor_cell(mechanisms, diameter=diameter, v_init=v_hold, Cm=1.0, ions=ions or {},
+    step = dt / substeps
+    cell = _arbor_cell(mechanisms, diameter=diameter, v_init=v_hold, Cm=1e6, ions=ions or {},
                        celsius=celsius, clamp=v_step)
-    out = _arbor_run(cell, _arbor_probes(records), duration + 2 * dt, dt)
     n = int(round(duration / dt))
-    aligned = {"t": out["t"][:n]}
+    times = np.arange(n) * dt + 1.5 * step  # mid-step: robust to rounding of sample times
+    out = _arbor_run(cell, _arbor_probes(records), duration + 2 * dt, step, times=times)
+    aligned = {"t": np.arange(n) * dt}
     for tag, _kind, _arg in records:
-        aligned[tag] = out[tag][1:n + 1]
+        aligned[tag] = out[tag][:n]
     return aligned
 
 
@@ -336,20 +361,23 @@ def arbor_current_clamp(mechanisms, amplitude, onset, width, tstop, dt, *, ions=
 # ------------------------------------------------------------------------ NEURON
 
 def _neuron_section(h, mechanism, params, diameter, celsius, ions):
+    """One segment (L = diam) with ``mechanism`` (a name, or a list of (name, params))."""
     sec = h.Section(name="soma")
     sec.L = diameter
     sec.diam = diameter
     sec.nseg = 1
-    sec.insert(mechanism)
-    for key, value in params.items():
-        setattr(sec(0.5), f"{key}_{mechanism}", value)
+    inserted = [(mechanism, params)] if isinstance(mechanism, str) else list(mechanism)
+    for name, values in inserted:
+        sec.insert(name)
+        for key, value in values.items():
+            setattr(sec(0.5), f"{key}_{name}", value)
+        # NEURON's hh tabulates its rates on a 1 mV grid (usetable_hh = 1); compare
+        # against the exact rate functions.
+        if hasattr(h, f"usetable_{name}"):
+            setattr(h, f"usetable_{name}", 0)
     for key, value in ions.items():
         setattr(sec, key, value)
     h.celsius = celsius
-    # NEURON's hh tabulates its rates on a 1 mV grid (usetable_hh = 1); compare
-    # against the exact rate functions.
-    if hasattr(h, f"usetable_{mechanism}"):
-        setattr(h, f"usetable_{mechanism}", 0)
     return sec
 
 
@@ -362,10 +390,12 @@ def neuron_voltage_clamp(mechanism, params, v_hold, v_step, duration, dt, record
 
     Parameters
     ----------
-    mechanism : str
-        NEURON density mechanism (e.g. ``"hh"``).
+    mechanism : str or list of (str, dict)
+        NEURON density mechanism (e.g. ``"hh"``), built in or loaded with
+        ``neuron.load_mechanisms``; or several as (name, range parameters).
     params : dict
-        Its range parameters without suffix (``{"gnabar": 0.12}``), NEURON units.
+        Range parameters of a single ``mechanism`` without suffix
+        (``{"gnabar": 0.12}``), NEURON units.
     v_hold, v_step, duration, dt : float
         mV, mV, ms, ms.
     records : dict
@@ -407,7 +437,8 @@ def neuron_current_clamp(mechanism, params, amplitude, onset, width, tstop, dt, 
     Returns
     -------
     dict
-        ``"t"`` (ms) and ``"v"`` (mV), sampled every ``dt``.
+        ``"t"`` (ms) and ``"v"`` (mV), sampled every ``dt``; ``"_keep"`` holds the
+        NEURON section and stimulus (they vanish when no Python reference remains).
     """
     from neuron import h
 
