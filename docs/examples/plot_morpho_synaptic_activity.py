@@ -9,7 +9,9 @@ dendritic membrane driven at 2.5 Hz each, and GABA-A (4 nS, 0.5/5 ms) at 0.15
 per 100 um2 at 5 Hz.  The original's calcium channels (HVA, T, M, KCa with
 calcium dynamics) had Na and K at zero and changed calcium by < 1 nM; the
 toolkit's mechanism library has no such channels yet, so this counterpart is
-passive (stated).  The reduced run is 100 ms.
+passive (stated).  The toolkit's NMDA conductance is normalised to its peak
+(6.75 nS), the original's was not, so the depolarisation here is much larger than
+the original's (-79 ... -68 mV at the soma).  The reduced run is 100 ms.
 
 Key results: ``soma_range_mV`` and ``dendrite_range_mV`` (min, max), ``n_exc``, ``n_inh``.
 """
@@ -31,8 +33,8 @@ n_exc, n_inh = len(exc), len(inh)
 a, _ = model.add_synapses("ampa+nmda", exc, weight=2.5, nmda_ratio=6.75 / 2.5,
                           nmda_tau_decay=100.0)
 g = model.add_synapses("gabaa", inh, weight=4.0, tau_rise=0.5, tau_decay=5.0)
-model.set_input(a, homogeneous_poisson(2.5, tstop, n_exc, seed=3).unique_per_bin(model.dt))
-model.set_input(g, homogeneous_poisson(5.0, tstop, n_inh, seed=4).unique_per_bin(model.dt))
+model.set_input(a, homogeneous_poisson(2.5, tstop, n_exc, seed=3).unique_per_bin(model.dt)[0])
+model.set_input(g, homogeneous_poisson(5.0, tstop, n_inh, seed=4).unique_per_bin(model.dt)[0])
 dend = int(np.argmax(model.compartments.distance * (model.compartments.type == 3)))
 model.record("v", [0, dend])
 t, v = model.run(tstop).trace("v")

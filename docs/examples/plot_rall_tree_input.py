@@ -26,11 +26,11 @@ REDUCED = os.environ.get("NND_GALLERY_REDUCED") == "1"
 onset, tstop = (20.0, 120.0) if REDUCED else (200.0, 400.0)
 
 cell = M.rall_tree(5, trunk_length=100, trunk_diameter=2, soma_diameter=10)
-model = CellModel(M.discretise(cell, "max_length", max_length=10), Ri=100, Cm=0.91,
+model = CellModel(M.discretise(cell, "max_length", max_length=5), Ri=100, Cm=0.91,
                   gL=0.29e-4, EL=-75, dt=0.025)
 table = model.compartments
 tip = int(np.argmax(table.distance))           # a compartment on a terminal branch
-site = int(np.flatnonzero(table.section == table.section[tip])[4])
+site = int(np.flatnonzero(table.section == table.section[tip])[2])
 ampa, nmda = model.add_synapses("ampa+nmda", [site], weight=1.0, nmda_ratio=2.7,
                                 ampa_tau_rise=0.5, ampa_tau_decay=5.0, nmda_tau_rise=3.0,
                                 nmda_tau_decay=70.0)
