@@ -102,7 +102,7 @@ def test_bad_input():
 
 
 @pytest.mark.slow
-def test_direct_sites_reuse_the_compiled_code_and_view(tmp_path):
+def test_direct_nmda_map_view_scatter_and_hdf5(tmp_path):
     # direct simulation of AMPA+NMDA: one synapse per site built once; each site is a re-run
     # with new spike inputs (no new brian2 objects); view, scatter and HDF5 work
     model = _ybranch(thin=1.0)
@@ -118,3 +118,29 @@ def test_direct_sites_reuse_the_compiled_code_and_view(tmp_path):
     em.save(tmp_path / "map.h5")
     data = load_dict_from_hdf5(tmp_path / "map.h5")
     assert np.allclose(data["table"]["soma_peak_mV"], em.frame.soma_peak_mV)
+
+
+def _codes(net):
+    objs, stack = [], list(net.objects)
+    while stack:
+        obj = stack.pop()
+        objs.append(obj)
+        stack.extend(getattr(obj, "_contained_objects", []))
+    return sorted(str(co.code) for obj in objs for co in getattr(obj, "_code_objects", []))
+
+
+def test_site_changes_are_values_only_no_rebuild():
+    # the runner behind direct simulation, sequences and clustering: new sites (spike inputs)
+    # and NMDA on/off (weights) between runs keep the same brian2 objects and identical code
+    from dendrites.experiments.runner import PatternRunner
+
+    runner = PatternRunner(_ybranch(thin=1.0), [3, 10, 20], weight=0.5, duration=10,
+                           target="numpy")
+    p1 = runner.peak([0], [0.0], nmda=True)
+    net = runner.cell.build()
+    objects, code = {id(o) for o in net.objects}, _codes(net)
+    p2 = runner.peak([2], [1.0], nmda=False)
+    p3 = runner.peak([0], [0.0], nmda=True)
+    assert runner.cell.build() is net and {id(o) for o in net.objects} == objects
+    assert _codes(net) == code and len(code) > 3
+    assert p1 == pytest.approx(p3, rel=1e-12) and p2 != pytest.approx(p1, rel=1e-3)
