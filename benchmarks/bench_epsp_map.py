@@ -8,8 +8,8 @@ synapse of 0.5 nS x (E - V_rest), AMPA kinetics 0.2/2 ms):
 2. the toolkit's own site-by-site direct simulation on a sample of sites,
    extrapolated to every compartment (the baseline it replaces);
 3. NEURON (PyPI ``neuron``) site by site on the same sample, with the same
-   geometry (one NEURON segment per brian2 compartment, the same diameters and
-   lengths; the soma a cylinder of the sphere's area) and backward Euler at the
+   geometry (one NEURON segment per brian2 compartment, the same lengths and
+   membrane areas; the soma a cylinder of the sphere's area) and backward Euler at the
    same dt;
 
 and prints time per site and for the whole map, the speed-up over NEURON, the
@@ -52,7 +52,9 @@ def neuron_site_by_site(model, rows, weight, duration, rest):
         sec.nseg = len(comps)
         sec.L = float(table.length[comps].sum())
         for k, seg in enumerate(sec):
-            seg.diam = float(table.diameter[comps[k]])
+            # the cylinder of the compartment's brian2 membrane area (brian2's compartments
+            # are frustums; their middle diameter would misplace membrane)
+            seg.diam = float(table.area[comps[k]] / (np.pi * table.length[comps[k]]))
             segs[int(comps[k])] = seg
         sec.connect(secs[parents[s]](1) if parents[s] >= 0 else soma(0.5), 0)
         secs[s] = sec
