@@ -65,6 +65,11 @@ def neuron_site_by_site(model, rows, weight, duration, rest):
         for seg in sec:
             seg.pas.g = 1 / 20000.0
             seg.pas.e = -70.0
+    imp = h.Impedance()
+    imp.loc(0.5, sec=soma)
+    imp.compute(0)
+    neuron_site_by_site.input_resistance = imp.input(0.5, sec=soma)  # MOhm, for the printout
+    neuron_site_by_site.area = sum(seg.area() for sec in h.allsec() for seg in sec)
     h.dt = model.dt
     h.secondorder = 0
     n_t = int(round(duration / model.dt))
@@ -121,8 +126,14 @@ def main():
     print(f"max |kernel - direct| somatic peak on {len(rows)} sites: "
           f"{np.max(np.abs(kernel - soma.max(1))):.2e} mV "
           f"({np.max(np.abs(kernel / soma.max(1) - 1)):.2e} relative)")
-    print(f"max |kernel - NEURON| / NEURON somatic peak: "
-          f"{np.max(np.abs(kernel / peaks_nrn - 1)) * 100:.3f} % (target < 1 %)")
+    rel = np.abs(kernel / peaks_nrn - 1) * 100
+    print(f"max |kernel - NEURON| / NEURON somatic peak: {rel.max():.3f} % (median "
+          f"{np.median(rel):.3f} %; target < 1 %); soma input resistance brian2 "
+          f"{model.passive_system().input_resistance(0) / 1e6:.2f} MOhm, NEURON "
+          f"{neuron_site_by_site.input_resistance:.2f} MOhm")
+    for r, k, p_ in zip(rows, kernel, peaks_nrn):
+        print(f"  site {r:5d} ({model.compartments.type_name[r]:6s} "
+              f"{model.compartments.distance[r]:6.0f} um): kernel {k:.5f} mV, NEURON {p_:.5f} mV")
     if not args.skip_branco:
         l23 = CellModel("L23pyr", Ri=150, Rm=20000, EL=-70)
         sequence_experiment(l23, intervals=[0], nmda=(True,), progress=False)  # warm
