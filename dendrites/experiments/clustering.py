@@ -148,13 +148,13 @@ def clustering_experiment(model, n=20, *, length=20.0, where="basal", nmda=(True
     """
     import pandas as pd
 
-    from .epsp_map import _is_passive, _progress, _synapse_values, epsp_map
+    from .epsp_map import is_passive, progress_bar, synapse_parameters, epsp_map
     from .runner import PatternRunner
     from .sequence import branco_dendrite
     from ..placement import place_distributed
 
     n = check_count(n, "n", minimum=1, error=ParameterError)
-    ampa, _ = _synapse_values("ampa+nmda", weight, nmda_ratio, kinetics)
+    ampa, _ = synapse_parameters("ampa+nmda", weight, nmda_ratio, kinetics)
     length = float(to_plain(length, "um", "length", error=UnitError))
     rng_seed = int(seed)
     clustered = branco_dendrite(model, n, length, where=where, seed=rng_seed)
@@ -167,7 +167,7 @@ def clustering_experiment(model, n=20, *, length=20.0, where="basal", nmda=(True
     allsites = clustered.concat(distributed)
     duration = float(to_plain(duration, "ms", "duration", error=UnitError))
     if singles == "auto":
-        singles = "kernel" if _is_passive(model) else "direct"
+        singles = "kernel" if is_passive(model) else "direct"
     runner = PatternRunner(model, allsites, weight=weight, nmda_ratio=nmda_ratio,
                            duration=duration, target=target, **kinetics)
     rows = []

@@ -63,7 +63,8 @@ from ..errors import (DendriteWarning, ParameterError, SimulationError, UnitErro
 from ..synapses import KINDS
 
 __all__ = ["epsp_map", "EpspMap", "somatic_transfer_kernels", "local_kernels",
-           "synaptic_waveform", "direct_epsp", "trace_metrics", "SYNAPSES", "MAP_COLUMNS"]
+           "synaptic_waveform", "direct_epsp", "trace_metrics", "SYNAPSES", "MAP_COLUMNS",
+           "synapse_parameters", "is_passive", "model_copy", "progress_bar", "codegen_target"]
 
 #: Synapse types of the EPSP map.
 SYNAPSES = ("current", "ampa", "ampa+nmda")
@@ -174,7 +175,8 @@ def _site_rows(model, sites, seed=0):
     return model.select(sites)
 
 
-def _synapse_values(synapse, weight, nmda_ratio, kinetics):
+def synapse_parameters(synapse, weight, nmda_ratio, kinetics):
+    """Checked AMPA and NMDA values (dicts: weight nS, tau_rise/tau_decay ms, E mV, Mg mM)."""
     if synapse not in SYNAPSES:
         raise ParameterError(f"synapse={synapse!r} must be one of {SYNAPSES}.")
     w = float(to_plain(KINDS["ampa"]["weight"] if weight is None else weight, "nS", "weight",
@@ -199,7 +201,8 @@ def _synapse_values(synapse, weight, nmda_ratio, kinetics):
     return ampa, nmda
 
 
-def _is_passive(model):
+def is_passive(model):
+    """True if the model has no membrane mechanism (the kernel method applies)."""
     return not model.mechanisms
 
 
@@ -347,9 +350,9 @@ def _kernel_responses(model, rows, synapse, ampa, nmda, duration, *, correct, ta
     return t, local, soma
 
 
-def _copy_for_direct(model):
+def model_copy(model):
     """An unbuilt copy of ``model`` (passive copy when it has no mechanisms)."""
-    if _is_passive(model):
+    if is_passive(model):
         return _passive_copy(model, name="direct")
     if getattr(model, "_built", None) is not None:
         raise SimulationError(
@@ -362,7 +365,8 @@ def _copy_for_direct(model):
                               "fresh, unbuilt CellModel.") from None
 
 
-def _progress(iterable, total, progress, desc):
+def progress_bar(iterable, total, progress, desc):
+    """``iterable`` wrapped in a tqdm bar if ``progress``."""
     if not progress:
         return iterable
     from tqdm.auto import tqdm
@@ -400,7 +404,7 @@ def direct_epsp(model, rows, synapse="ampa", *, weight=None, nmda_ratio=1.0, dur
     from stimuli.spikes import SpikeTrains
 
     rows = np.asarray(rows, dtype=np.int64)
-    ampa, nmda = _synapse_values(synapse, weight, nmda_ratio, kinetics)
+    ampa, nmda = synapse_parameters(synapse, weight, nmda_ratio, kinetics)
     dt = model.dt
     n_t = int(round(duration / dt))
     t = np.arange(n_t) * dt
@@ -408,7 +412,7 @@ def direct_epsp(model, rows, synapse="ampa", *, weight=None, nmda_ratio=1.0, dur
     local = np.zeros((len(rows), n_t))
     soma = np.zeros((len(rows), n_t))
     if synapse == "current":
-        if not _is_passive(model):
+        if not is_passive(model):
             raise UnsupportedError("current synapses are simulated directly on passive cells only; "
                                    "use synapse='ampa' for an active cell.")
         wave = brian2.TimedArray(np.r_[synaptic_waveform(t - lag * dt, ampa["tau_rise"],
@@ -428,8 +432,8 @@ def direct_epsp(model, rows, synapse="ampa", *, weight=None, nmda_ratio=1.0, dur
         net = brian2.Network(neuron, mon)
         net.store("start")
         pos = np.searchsorted(record, rows)
-        with _codegen(target):
-            for k in _progress(range(len(rows)), len(rows), progress, "EPSP sites"):
+        with codegen_target(target):
+            for k in progress_bar(range(len(rows)), len(rows), progress, "EPSP sites"):
                 net.restore("start")
                 w = np.zeros(model.n)
                 w[rows[k]] = ampa["weight"] * 1e-9 * (ampa["E"] - rest[rows[k]]) * 1e-3
@@ -439,7 +443,7 @@ def direct_epsp(model, rows, synapse="ampa", *, weight=None, nmda_ratio=1.0, dur
                 v = np.asarray(mon.v_[:, :n_t]) * 1e3 - rest[record][:, None]
                 soma[k], local[k] = v[0], v[pos[k]]
         return t, local, soma
-    cell = _copy_for_direct(model)
+    cell = model_copy(model)
     if synapse == "ampa":
         group = cell.add_synapses("ampa", rows, name="epsp_site", weight=ampa["weight"],
                                   tau_rise=ampa["tau_rise"], tau_decay=ampa["tau_decay"],
@@ -454,7 +458,7 @@ def direct_epsp(model, rows, synapse="ampa", *, weight=None, nmda_ratio=1.0, dur
     cell.record("v", record)
     pos = np.searchsorted(record, rows)
     rest_cell = cell.resting_state()["v"] * 1e3
-    for k in _progress(range(len(rows)), len(rows), progress, "EPSP sites"):
+    for k in progress_bar(range(len(rows)), len(rows), progress, "EPSP sites"):
         cell.set_input(group, SpikeTrains([k], [0.0], len(rows), 0.0, duration))
         res = cell.run(n_t * dt, target=target)
         v = res.trace("v")[1][:, :n_t] - rest_cell[record][:, None]
@@ -463,7 +467,7 @@ def direct_epsp(model, rows, synapse="ampa", *, weight=None, nmda_ratio=1.0, dur
 
 
 @contextlib.contextmanager
-def _codegen(target):
+def codegen_target(target):
     """Set brian2's code-generation target around a run, then restore it."""
     import brian2
 
@@ -625,7 +629,7 @@ def epsp_map(model, sites="all", *, synapse="current", weight=None, nmda_ratio=1
 
     from ..placement import SiteTable
 
-    ampa, nmda = _synapse_values(synapse, weight, nmda_ratio, kinetics)
+    ampa, nmda = synapse_parameters(synapse, weight, nmda_ratio, kinetics)
     duration = float(to_plain(duration, "ms", "duration", error=UnitError))
     if not duration > 2 * model.dt:
         raise ParameterError(f"duration={duration} ms must be > 2 dt.")
@@ -633,9 +637,9 @@ def epsp_map(model, sites="all", *, synapse="current", weight=None, nmda_ratio=1
     if method not in ("auto", "kernel", "direct"):
         raise ParameterError(f"method={method!r} must be 'auto', 'kernel' or 'direct'.")
     if method == "auto":
-        method = "kernel" if _is_passive(model) and synapse != "ampa+nmda" else "direct"
+        method = "kernel" if is_passive(model) and synapse != "ampa+nmda" else "direct"
     if method == "kernel":
-        if not _is_passive(model):
+        if not is_passive(model):
             raise UnsupportedError(
                 f"the kernel method needs a passive cell; this one has mechanisms "
                 f"{list(model.mechanisms)}: use method='direct'.")

@@ -7,7 +7,7 @@ import numpy as np
 from stimuli.arguments import to_plain
 
 from ..errors import ParameterError, UnitError
-from .epsp_map import _copy_for_direct, _progress, _synapse_values
+from .epsp_map import model_copy, progress_bar, synapse_parameters
 
 __all__ = ["PatternRunner"]
 
@@ -37,10 +37,10 @@ class PatternRunner:
 
     def __init__(self, model, sites, *, weight=1.0, nmda_ratio=1.0, duration=80.0, target=None,
                  **kinetics):
-        self.ampa, self.nmda = _synapse_values("ampa+nmda", weight, nmda_ratio, kinetics)
+        self.ampa, self.nmda = synapse_parameters("ampa+nmda", weight, nmda_ratio, kinetics)
         self.duration = float(to_plain(duration, "ms", "duration", error=UnitError))
         self.target = target
-        self.cell = _copy_for_direct(model)
+        self.cell = model_copy(model)
         a, n = self.ampa, self.nmda
         self.groups = self.cell.add_synapses(
             "ampa+nmda", sites, name="pattern", weight=a["weight"], nmda_ratio=nmda_ratio,
@@ -80,4 +80,4 @@ class PatternRunner:
     def peaks(self, patterns, *, nmda=True, progress=False, desc="runs"):
         """Somatic peaks of a list of ``(synapses, times)`` patterns."""
         return np.array([self.peak(s, t, nmda=nmda) for s, t in
-                         _progress(patterns, len(patterns), progress, desc)])
+                         progress_bar(patterns, len(patterns), progress, desc)])

@@ -214,7 +214,7 @@ def sequence_experiment(model, sites=None, *, intervals=BRANCO_INTERVALS, nmda=(
     import pandas as pd
 
     from ..placement import SiteTable
-    from .epsp_map import _progress
+    from .epsp_map import progress_bar
     from .runner import PatternRunner
 
     intervals = np.atleast_1d(np.asarray(to_plain(intervals, "ms", "intervals", error=UnitError),
@@ -237,7 +237,7 @@ def sequence_experiment(model, sites=None, *, intervals=BRANCO_INTERVALS, nmda=(
     order_out = order_in[::-1]
     rows, traces = [], {}
     jobs = [(on, d, dt) for on in nmda for d in ("IN", "OUT") for dt in intervals]
-    for on, direction, dt in _progress(jobs, len(jobs), progress, "sequence runs"):
+    for on, direction, dt in progress_bar(jobs, len(jobs), progress, "sequence runs"):
         order = order_in if direction == "IN" else order_out
         t, v = runner.trace(order, np.arange(n) * dt, nmda=bool(on))
         traces[(direction, float(dt), bool(on))] = (t, v)
@@ -312,10 +312,10 @@ def rall_sequence(direction="IN", *, g_ratio=1.0, n_compartments=10, compartment
     neuron.v = 0 * mV
     mon = brian2.StateMonitor(neuron, "v", record=True, dt=dt * ms, name="rall_mon*")
     net = brian2.Network(neuron, mon)
-    from .epsp_map import _codegen
+    from .epsp_map import codegen_target
 
     n_t = int(round(duration * steps_per_tau))
-    with _codegen(target):
+    with codegen_target(target):
         net.run(n_t * dt * ms, namespace={})
     v = np.asarray(mon.v_[:, :n_t]).T * 1e3   # units of the driving force (1 mV)
     t = np.arange(n_t) / steps_per_tau
