@@ -144,3 +144,18 @@ def test_site_changes_are_values_only_no_rebuild():
     assert runner.cell.build() is net and {id(o) for o in net.objects} == objects
     assert _codes(net) == code and len(code) > 3
     assert p1 == pytest.approx(p3, rel=1e-12) and p2 != pytest.approx(p1, rel=1e-3)
+
+
+def test_active_cell_is_simulated_directly_and_not_modified():
+    # HH at the soma (subthreshold EPSPs): the map runs on a copy by direct simulation; the
+    # user's model is left unbuilt; the somatic EPSP falls with distance, the local one rises
+    model = _ybranch(thin=1.0)
+    model.insert("hh", where="soma")
+    em = epsp_map(model, [0, 10, 20], synapse="ampa", weight=1.0, duration=20, target="numpy",
+                  progress=False)
+    f = em.frame
+    assert em.parameters["method"] == "direct"
+    assert f.local_peak_mV[0] == pytest.approx(f.soma_peak_mV[0])
+    assert np.all(np.diff(f.soma_peak_mV) < 0) and np.all(np.diff(f.local_peak_mV) > 0)
+    assert f.soma_peak_mV.max() < 10  # subthreshold: no spike
+    model.add_synapses("ampa", [5])  # still unbuilt: structural changes allowed
