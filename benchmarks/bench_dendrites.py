@@ -14,7 +14,11 @@ resident memory of that process) and prints seconds per second of simulated time
 
 Soma-voltage RMS: d_lambda against full resolution, and toolkit against NEURON.
 
-    python benchmarks/bench_dendrites.py [--duration 1000]
+    python benchmarks/bench_dendrites.py [--duration 1000] [--active]
+
+``--active`` adds the Hay et al. (2011) channel set (H6's library defaults) on the soma
+and the apical trunk (apical, path distance < 400 um), runtime and cpp_standalone;
+there is no NEURON/Arbor twin of that model yet.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "morphologies" / "L5pyr-j140408b.CNG.swc"
 
 
-def _model(rule, duration):
+def _model(rule, duration, active=False):
     import morphologies as M
     from dendrites import CellModel, place
     from stimuli.spikes import homogeneous_poisson
@@ -48,6 +52,16 @@ def _model(rule, duration):
     cell = M.load(path)
     disc = M.discretise(cell, rule, d_lambda=0.1, Ri=150, Cm=1)
     model = CellModel(disc, Ri=150, Rm=20000, EL=-70, dt=0.025)
+    if active:  # Hay et al. (2011) channels (library defaults) at the soma and apical trunk
+        from dendrites.mechanisms import HAY2011
+
+        trunk = {"type": "apical", "max_distance": 400}
+        for name in HAY2011:
+            model.insert(name, where="soma")
+        for name in ("NaTa_t", "SKv3_1", "Ih", "Im", "Ca_HVA", "Ca_LVAst", "SK_E2",
+                     "CaDynamics_E2"):
+            model.insert(name, where=trunk)
+        model.set("celsius", 34.0)
     sites = place(model, 100, where="dendrite", seed=1)
     model.add_synapses("ampa", sites, name="exc", weight=0.5)
     model.set_input("exc", homogeneous_poisson(5.0, duration, 100, seed=2).unique_per_bin(0.025)[0])
@@ -68,8 +82,8 @@ def _point(kind, duration, out):
         result["run_s"] = time.perf_counter() - t0
         result["v"] = v[0].tolist()
         result["n"] = model.n
-    elif kind == "standalone":
-        model = _model("d_lambda", duration)
+    elif kind in ("standalone", "active_standalone"):
+        model = _model("d_lambda", duration, active=kind.startswith("active"))
         with tempfile.TemporaryDirectory() as d:
             t0 = time.perf_counter()
             res = model.run_standalone(duration, d)
@@ -79,7 +93,7 @@ def _point(kind, duration, out):
         result["n"] = model.n
     else:
         rule = "full" if kind == "full" else "d_lambda"
-        model = _model(rule, duration)
+        model = _model(rule, duration, active=kind.startswith("active"))
         t0 = time.perf_counter()
         model.run(duration, target="cython")
         result["cold_s"] = time.perf_counter() - t0
@@ -97,6 +111,8 @@ def _point(kind, duration, out):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=float, default=1000.0, help="ms (1000)")
+    parser.add_argument("--active", action="store_true",
+                        help="also the Hay channel set on the soma and apical trunk (toolkit only)")
     parser.add_argument("--point", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--out", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -105,7 +121,10 @@ def main(argv=None):
         return 0
     results = {}
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    for kind in ("runtime", "standalone", "full", "neuron"):
+    kinds = ["runtime", "standalone", "full", "neuron"]
+    if args.active:
+        kinds += ["active", "active_standalone"]
+    for kind in kinds:
         with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as f:
             out = f.name
         subprocess.run([sys.executable, __file__, "--point", kind, "--duration",
@@ -129,6 +148,12 @@ def main(argv=None):
     print(f"{'toolkit full SWC resolution, warm':34s} {f['n']:12d} {f['run_s'] / sim_s:12.3f} {f['peak_MiB']:9.0f}")
     nr = results["neuron"]
     print(f"{'NEURON 9, same discretisation':34s} {nr['n']:12d} {nr['run_s'] / sim_s:12.3f} {nr['peak_MiB']:9.0f}")
+    if args.active:
+        a, b = results["active"], results["active_standalone"]
+        print(f"{'active (Hay soma+trunk), runtime warm':34s} {a['n']:12d} {a['run_s'] / sim_s:12.3f} {a['peak_MiB']:9.0f}")
+        print(f"{'active, cpp_standalone loop':34s} {b['n']:12d} {b['run_s'] / sim_s:12.3f} {b['peak_MiB']:9.0f}")
+        print(f"active soma RMS runtime vs cpp_standalone: {rms('active', 'active_standalone'):.2e} mV; "
+              f"soma range {np.ptp(v['active']):.1f} mV")
     print(f"speed-up vs NEURON: runtime {nr['run_s'] / r['run_s']:.2f}x, "
           f"cpp_standalone loop {nr['run_s'] / s['run_s']:.2f}x")
     print(f"soma RMS d_lambda vs full resolution: {rms('runtime', 'full'):.4f} mV")

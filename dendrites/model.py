@@ -309,24 +309,20 @@ class CellModel:
         from brian2.units.fundamentalunits import get_dimensions
         from brian2 import siemens, metre, second
 
-        mech_new = mechanism.name not in self._mechanisms
         self._mechanisms[mechanism.name] = mechanism
         membrane = self._compose()
         zero_dims = {get_dimensions(siemens / metre**2), get_dimensions(metre / second)}
         for pname, default in membrane.parameters.items():
-            if pname in self._units and not (pname in mechanism.parameters and mech_new):
-                continue
             dims = get_dimensions(default)
-            unit = plain_unit(dims)
-            self._units[pname] = unit
-            if pname in ("celsius",):
-                self._shared.add(pname)
-                self._values[pname] = float(np.asarray(default))
-                continue
+            self._units.setdefault(pname, plain_unit(dims))
             si = float(np.asarray(default))
+            if pname == "celsius":
+                self._shared.add(pname)
+                self._values.setdefault(pname, si)
+                continue
             own = pname in mechanism.parameters and pname not in (
                 "E_Na", "E_K", "E_Ca", "cai", "cao")
-            if own and dims in zero_dims:
+            if own and dims in zero_dims:  # present in `where` (this and earlier insertions)
                 arr = self._values.get(pname, np.zeros(self.n))
                 arr[rows] = si
                 self._values[pname] = arr
@@ -493,7 +489,7 @@ class CellModel:
             ms; ``duration`` for a constant amplitude (default: until the end).
         """
         self._structural("add an injection")
-        rows = self.select(where if not np.isscalar(where) else [int(where)])
+        rows = self.select([int(where)] if isinstance(where, (int, np.integer)) else where)
         amp = np.atleast_1d(np.asarray(to_plain(current, "nA", "current", error=UnitError), float))
         step = self.dt if dt is None else float(to_plain(dt, "ms", "dt", error=UnitError))
         start = float(to_plain(start, "ms", "start", error=UnitError))
@@ -591,16 +587,13 @@ class CellModel:
 
         ns = {}
         if self._injections:
-            cols = {}
-            for rows, *_ in self._injections:
-                for r in rows:
-                    cols.setdefault(int(r), len(cols) + 1)
+            comps = np.unique(np.concatenate([rows for rows, *_ in self._injections]))
             tmax = self.dt
             for rows, kind, a, s, x in self._injections:
                 end = (s + (x if x is not None else 0)) if kind == "step" else s + len(a) * x
                 tmax = max(tmax, end)
             n_t = int(np.ceil(tmax / self.dt)) + 2
-            values = np.zeros((n_t, len(cols) + 1))
+            values = np.zeros((n_t, len(comps) + 1))  # column 0: no injection
             t = np.arange(n_t) * self.dt
             for rows, kind, a, s, x in self._injections:
                 if kind == "step":
@@ -609,13 +602,9 @@ class CellModel:
                 else:
                     idx = np.floor((t - s) / x + 1e-9).astype(np.int64)
                     wave = np.where((idx >= 0) & (idx < len(a)), a[np.clip(idx, 0, len(a) - 1)], 0)
-                for r in rows:
-                    values[:, cols[int(r)]] += wave
-            if any(kind == "step" and x is None for _, kind, *_rest, x in
-                   [(r, k, a, s, x) for r, k, a, s, x in self._injections]):
-                pass
+                values[:, 1 + np.searchsorted(comps, rows)] += wave[:, None]
             ns["inj_wave"] = TimedArray(values * nA, dt=self.dt * ms)
-            self._inj_cols = cols
+            self._inj_comps = comps
         if self._clamp is not None:
             c = self._clamp
             if c["wave"]:
@@ -685,8 +674,7 @@ class CellModel:
         self._built = built
         if self._injections:
             col = np.zeros(self.n, dtype=np.int64)
-            for r, c in self._inj_cols.items():
-                col[r] = c
+            col[self._inj_comps] = 1 + np.arange(len(self._inj_comps))
             neuron.inj_col = col
         if self._clamp is not None:
             on = np.zeros(self.n)
@@ -764,11 +752,25 @@ class CellModel:
         probe, membrane = self._probe()
         area = np.asarray(self.compartments.area) * 1e-12
 
+        dynamic_cai = "cai_rate_probe" in probe.variables
+        others = [(k, e) for k, e in membrane.initial.items() if k != "cai"]
+
         def current(volts):
             probe.variables["v"].set_value(volts)
-            for _ in range(2 if "cai" in membrane.initial else 1):
-                for state, expression in membrane.initial.items():
-                    setattr(probe, state, expression)
+            for state, expression in membrane.initial.items():
+                setattr(probe, state, expression)
+            if dynamic_cai:  # calcium at its steady state too (local Newton on dcai/dt = 0)
+                cai_var = probe.variables["cai"]
+                for _ in range(3):
+                    c0 = np.asarray(cai_var.get_value()).copy()
+                    r0 = np.asarray(probe.cai_rate_probe[:])
+                    dc = np.maximum(1e-6 * np.abs(c0), 1e-12)
+                    cai_var.set_value(c0 + dc)
+                    slope = (np.asarray(probe.cai_rate_probe[:]) - r0) / dc
+                    new = np.where(slope < 0, c0 - r0 / np.where(slope < 0, slope, 1), c0)
+                    cai_var.set_value(np.maximum(new, 1e-9))
+                    for state, expression in others:
+                        setattr(probe, state, expression)
             return np.asarray(probe.Im[:]) * area - system.G @ volts
 
         v = system.steady_state()
@@ -805,6 +807,11 @@ class CellModel:
         if cached is None or cached[0] != key:
             eqs = (f"Im = gL*(EL - v) + {membrane.currents} : amp/meter**2\n"
                    f"gL : siemens/meter**2\nEL : volt\n{membrane.equations}")
+            from brian2 import Equations
+
+            parsed = Equations(membrane.equations)
+            if "cai" in parsed.diff_eq_names:
+                eqs += f"\ncai_rate_probe = {parsed['cai'].expr.code} : mol/meter**3/second"
             import brian2
 
             probe = SpatialNeuron(self.discretisation.morphology, eqs, Cm=1 * uF / cm**2,

@@ -179,3 +179,89 @@ def test_structure_is_fixed_after_build_and_bad_inputs():
         CellModel(object())
     with pytest.raises(ParameterError, match="not a Discretisation"):
         CellModel(M.ball_and_stick().sections)
+
+
+@pytest.mark.slow
+def test_rest_with_calcium_dynamics_is_a_steady_state():
+    # Hay et al. (2011) calcium channels, SK and CaDynamics_E2 at the soma, Ih in the dendrite:
+    # the rest solves for v, every gate and cai; after it nothing drifts (|dv| < 1e-3 mV,
+    # relative cai change < 1e-6 over 10 ms)
+    cell = M.ball_and_stick(soma_diameter=20, length=300, diameter=2, neurite_type="apical")
+    model = CellModel(M.discretise(cell, "max_length", max_length=30), Ri=100, Rm=15000,
+                      EL=-90)
+    for name in ("NaTs2_t", "Ca_HVA", "Ca_LVAst", "SK_E2", "CaDynamics_E2"):
+        model.insert(name, where="soma")
+    model.insert("Ih", where="apical")
+    rest = model.resting_state()
+    assert rest["v"][0] * 1e3 != pytest.approx(-90, abs=0.05)  # channels move the rest
+    model.record(["v", "cai"], [0, model.n - 1])
+    res = model.run(10, target="numpy")
+    _, v = res.trace("v")
+    _, c = res.trace("cai")
+    assert np.abs(v - rest["v"][[0, model.n - 1], None] * 1e3).max() < 1e-3
+    assert np.abs(c / c[:, :1] - 1).max() < 1e-6
+
+
+def test_mechanism_in_two_regions_and_by_distance():
+    # conductances are the default (or the given value) inside each insertion, 0 elsewhere
+    model = _stick(length=300)
+    model.insert("hh", where="soma")
+    model.insert("hh", where={"min_distance": 200}, gnabar=lambda d: 0.01 + 1e-4 * d)
+    table = model.compartments
+    g = model.get("gnabar_hh")
+    assert g[0] == pytest.approx(0.12)
+    far = table.distance >= 200
+    np.testing.assert_allclose(g[far], 0.01 + 1e-4 * table.distance[far])
+    assert np.all(g[(table.distance > 0) & ~far] == 0)
+    assert np.all(model.get("gkbar_hh")[far] == pytest.approx(0.036))
+    model.inject("soma", 0.2, start=1, duration=1)
+    model.record("I_hh", "all")
+    _, i = model.run(3, target="numpy").trace("I_hh")
+    middle = (table.distance > 0) & ~far
+    assert np.all(i[middle] == 0) and np.abs(i[0]).max() > 0
+
+
+@pytest.mark.slow
+@pytest.mark.standalone
+def test_cpp_standalone_equals_runtime(tmp_path):
+    # the same model on cpp_standalone (device set around the run, then reset): soma voltage
+    # equal to the runtime (numpy) run to 1e-5 mV (measured 5e-7: numpy vs C++ exp)
+    def make():
+        model = _stick(length=200, Ri=100, Rm=20000, EL=-65)
+        model.insert("hh", where="soma")
+        model.add_synapses("ampa", [5, 15], name="a", weight=3.0)
+        model.set_input("a", SpikeTrains([0, 1], [2.0, 4.0], 2, 0, 20))
+        model.record("v", 0)
+        return model
+
+    v_rt = make().run(15, target="numpy").soma_v()
+    standalone = make()
+    v_sa = standalone.run_standalone(15, tmp_path).soma_v()
+    assert np.ptp(v_rt) > 5
+    np.testing.assert_allclose(v_sa, v_rt, rtol=0, atol=1e-5)
+    import brian2
+
+    assert type(brian2.get_device()).__name__ == "RuntimeDevice"
+    with pytest.raises(SimulationError):
+        standalone.run_standalone(5, tmp_path)
+
+
+def test_waveform_injection_equals_step_and_sums_at_a_compartment():
+    # a waveform sampled every 0.5 ms equals the same step given as amplitude/duration;
+    # two injections at one compartment add (linear cell: twice the deflection)
+    def run(kind):
+        model = _stick(Ri=100, Rm=20000, EL=-70)
+        if kind == "wave":
+            model.inject(0, np.full(100, 0.1), dt=0.5, start=5)
+        elif kind == "step":
+            model.inject(0, 0.1, start=5, duration=50)
+        else:
+            model.inject("soma", 0.1, start=5, duration=50)
+            model.inject([0], 0.1, start=5, duration=50)
+        model.record("v", 0)
+        return model.run(80, target="numpy").soma_v()
+
+    wave, step, double = run("wave"), run("step"), run("double")
+    assert np.ptp(step) > 1
+    np.testing.assert_allclose(wave, step, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(double + 70, 2 * (step + 70), rtol=1e-9, atol=1e-4)  # rest rounding ~1e-6 mV
