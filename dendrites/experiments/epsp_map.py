@@ -358,8 +358,14 @@ def model_copy(model):
         raise SimulationError(
             "the model was already built; direct EPSP simulation of an active cell needs an "
             "unbuilt CellModel (it is copied and given one synapse per site).")
+    memo = {id(model.discretisation): model.discretisation}
+    for value in vars(model).values():  # share what cannot be copied (cached brian2 objects)
+        try:
+            copy.deepcopy(value, dict(memo))
+        except Exception:  # noqa: BLE001
+            memo[id(value)] = value
     try:
-        return copy.deepcopy(model, {id(model.discretisation): model.discretisation})
+        return copy.deepcopy(model, memo)
     except Exception as err:  # noqa: BLE001 - report why the copy failed
         raise SimulationError(f"cannot copy the model for direct simulation ({err}); pass a "
                               "fresh, unbuilt CellModel.") from None
