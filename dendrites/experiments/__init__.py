@@ -13,6 +13,12 @@ shared HDF5 format.  Names are imported on first use.
 
 from importlib import import_module
 
+# The submodule ``epsp_map`` shares its name with its main function: import it now (it
+# imports neither brian2 nor pandas at module level), so that the package attribute is the
+# function whatever imports the submodule later.
+from .epsp_map import (EpspMap, direct_epsp, epsp_map, local_kernels,  # noqa: E402
+                       somatic_transfer_kernels)
+
 __all__ = ["epsp_map", "EpspMap", "direct_epsp", "somatic_transfer_kernels", "local_kernels",
            "sequence_experiment", "SequenceResult", "rall_sequence", "branco_dendrite",
            "clustering_experiment", "ClusteringResult"]
