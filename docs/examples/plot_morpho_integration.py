@@ -4,7 +4,8 @@ A single EPSP on a reconstructed cell, at the soma and at the synapse, and the m
 
 Counterpart of the original demo ``morpho_integration``: the bundled L5
 pyramidal cell, passive (gL 1e-4 S/cm2, EL -70 mV, Cm 1 uF/cm2, Ri 100 ohm cm),
-one exponential synapse (10 nS, 5 ms) on the most distal compartment, one
+one exponential synapse (10 nS, 5 ms) on the most distal dendritic compartment (the
+original took the last compartment of its file order), one
 spike at 5 ms, 60 ms at dt 0.1 ms.  Then the EPSP map of every compartment
 (reciprocity kernel: one somatic injection gives the somatic EPSP of all sites)
 with the classic scatter of amplitude against distance.
@@ -24,7 +25,7 @@ from stimuli.spikes import SpikeTrains
 REDUCED = os.environ.get("NND_GALLERY_REDUCED") == "1"
 
 model = CellModel("L5pyr", Ri=100, Cm=1, Rm=10000, EL=-70, dt=0.1)
-site = int(np.argmax(model.compartments.distance))
+site = int(np.argmax(model.compartments.distance * (model.compartments.type != 2)))  # distal dendrite
 group = model.add_synapses("ampa", [site], weight=10.0, tau_rise=0, tau_decay=5.0)
 model.set_input(group, SpikeTrains([0], [5.0], 1, 0, 60))
 model.record("v", [0, site])
