@@ -96,6 +96,9 @@ def build_parser():
     from . import commands as dendrites_commands
 
     dendrites_commands.register(sub)  # nnd passive
+    from . import experiment_commands
+
+    experiment_commands.register(sub)  # nnd epsp-map, nnd sequence, nnd clustering
     return parser
 
 

@@ -1,0 +1,150 @@
+"""Benchmark: the all-compartment EPSP map of the L5 pyramidal cell, three ways, and the Branco sweep.
+
+On the bundled L5 pyramidal cell (d_lambda 0.1 at 100 Hz, passive: Ri 150 ohm cm,
+Cm 1 uF/cm2, Rm 20000 ohm cm2, EL -70 mV, dt 0.025 ms, 50 ms per site, current
+synapse of 0.5 nS x (E - V_rest), AMPA kinetics 0.2/2 ms):
+
+1. the toolkit's map of every compartment by the reciprocity kernel (one run);
+2. the toolkit's own site-by-site direct simulation on a sample of sites,
+   extrapolated to every compartment (the baseline it replaces);
+3. NEURON (PyPI ``neuron``) site by site on the same sample, with the same
+   geometry (one NEURON segment per brian2 compartment, the same lengths and
+   membrane areas; the soma a cylinder of the sphere's area) and backward Euler at the
+   same dt;
+
+and prints time per site and for the whole map, the speed-up over NEURON, the
+maximum difference in somatic peak between the methods on the sample, and peak
+memory.  Then the Branco sweep (2 directions x 9 intervals, with and without
+NMDA, on the L2/3 pyramidal cell) warm.  Targets: map >= 100x faster than
+NEURON site by site, somatic peaks within 1 %; Branco sweep < 60 s warm.
+
+Run: ``python benchmarks/bench_epsp_map.py [--sample 20]`` from the repository root.
+"""
+
+import argparse
+import resource
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+
+def neuron_site_by_site(model, rows, weight, duration, rest):
+    """Somatic EPSP peaks (mV) in NEURON, one site at a time, same geometry as the model."""
+    from neuron import h
+
+    from dendrites.experiments.epsp_map import synaptic_waveform
+
+    h.load_file("stdrun.hoc")
+    table = model.compartments
+    parents = np.asarray(model.discretisation.cell.section_parents)
+    soma = h.Section(name="soma")
+    soma.L = soma.diam = float(table.diameter[0])
+    secs, segs = {}, {0: soma(0.5)}
+    for s in range(len(parents)):  # MorphIO numbers parents first
+        comps = np.flatnonzero(table.section == s)
+        comps = comps[np.argsort(table.distance[comps])]
+        sec = h.Section(name=f"s{s}")
+        sec.nseg = len(comps)
+        sec.L = float(table.length[comps].sum())
+        for k, seg in enumerate(sec):
+            # the cylinder of the compartment's brian2 membrane area (brian2's compartments
+            # are frustums; their middle diameter would misplace membrane)
+            seg.diam = float(table.area[comps[k]] / (np.pi * table.length[comps[k]]))
+            segs[int(comps[k])] = seg
+        sec.connect(secs[parents[s]](1) if parents[s] >= 0 else soma(0.5), 0)
+        secs[s] = sec
+    for sec in h.allsec():
+        sec.Ra = model.Ri
+        sec.cm = 1.0
+        sec.insert("pas")
+        for seg in sec:
+            seg.pas.g = 1 / 20000.0
+            seg.pas.e = -70.0
+    imp = h.Impedance()
+    imp.loc(0.5, sec=soma)
+    imp.compute(0)
+    neuron_site_by_site.input_resistance = imp.input(0.5, sec=soma)  # MOhm, for the printout
+    neuron_site_by_site.area = sum(seg.area() for sec in h.allsec() for seg in sec)
+    h.dt = model.dt
+    h.secondorder = 0
+    n_t = int(round(duration / model.dt))
+    t = np.arange(n_t + 1) * model.dt
+    wave = synaptic_waveform(t - model.dt, 0.2, 2.0) * weight * (0.0 - rest) * 1e-3  # nA
+    vec_i, vec_t = h.Vector(wave), h.Vector(t)
+    v_soma = h.Vector().record(soma(0.5)._ref_v)
+    peaks = []
+    t0 = time.perf_counter()
+    for r in rows:
+        stim = h.IClamp(segs[int(r)])
+        stim.delay, stim.dur = 0, 1e9
+        vec_i.play(stim._ref_amp, vec_t, 1)
+        h.finitialize(-70.0)
+        h.continuerun(duration)
+        peaks.append(np.max(np.asarray(v_soma)) + 70.0)
+        vec_i.play_remove()
+        del stim
+    return np.array(peaks), (time.perf_counter() - t0) / len(rows)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sample", type=int, default=20, help="sites of the site-by-site runs")
+    parser.add_argument("--skip-branco", action="store_true")
+    args = parser.parse_args()
+    warnings.simplefilter("ignore")
+    from dendrites import CellModel
+    from dendrites.experiments import direct_epsp, epsp_map, sequence_experiment
+
+    model = CellModel("L5pyr", Ri=150, Cm=1, Rm=20000, EL=-70, dt=0.025)
+    n, duration, weight = model.n, 50.0, 0.5
+    print(f"L5pyr, d_lambda 0.1: {n} compartments, {duration:g} ms per site, dt {model.dt} ms")
+    epsp_map(model, synapse="current", weight=weight, duration=duration)  # warm (compile)
+    t0 = time.perf_counter()
+    em = epsp_map(model, synapse="current", weight=weight, duration=duration)
+    t_map = time.perf_counter() - t0
+    rows = np.sort(np.random.default_rng(0).choice(n, args.sample, replace=False))
+    direct_epsp(model, rows[:1], "current", weight=weight, duration=duration, progress=False)
+    t0 = time.perf_counter()
+    _, _, soma = direct_epsp(model, rows, "current", weight=weight, duration=duration,
+                             progress=False)
+    t_direct = (time.perf_counter() - t0) / len(rows)
+    peaks_nrn, t_nrn = neuron_site_by_site(model, rows, weight, duration, -70.0)
+    kernel = em.frame.soma_peak_mV.to_numpy()[rows]
+    print(f"{'method':44s} {'per site (ms)':>14s} {'whole map (s)':>14s}")
+    print(f"{'toolkit kernel map (reciprocity, 1 run)':44s} {1e3 * t_map / n:14.3f} "
+          f"{t_map:14.2f}")
+    print(f"{'toolkit direct, site by site (extrapolated)':44s} {1e3 * t_direct:14.1f} "
+          f"{t_direct * n:14.1f}")
+    print(f"{'NEURON site by site (extrapolated)':44s} {1e3 * t_nrn:14.1f} {t_nrn * n:14.1f}")
+    print(f"speed-up of the map: {t_direct * n / t_map:.0f}x over site-by-site brian2, "
+          f"{t_nrn * n / t_map:.0f}x over NEURON (target >= 100x)")
+    print(f"max |kernel - direct| somatic peak on {len(rows)} sites: "
+          f"{np.max(np.abs(kernel - soma.max(1))):.2e} mV "
+          f"({np.max(np.abs(kernel / soma.max(1) - 1)):.2e} relative)")
+    rel = np.abs(kernel / peaks_nrn - 1) * 100
+    print(f"max |kernel - NEURON| / NEURON somatic peak: {rel.max():.3f} % (median "
+          f"{np.median(rel):.3f} %; target < 1 %); soma input resistance brian2 "
+          f"{model.passive_system().input_resistance(0) / 1e6:.2f} MOhm, NEURON "
+          f"{neuron_site_by_site.input_resistance:.2f} MOhm")
+    for r, k, p_ in zip(rows, kernel, peaks_nrn):
+        print(f"  site {r:5d} ({model.compartments.type_name[r]:6s} "
+              f"{model.compartments.distance[r]:6.0f} um): kernel {k:.5f} mV, NEURON {p_:.5f} mV")
+    if not args.skip_branco:
+        l23 = CellModel("L23pyr", Ri=150, Rm=20000, EL=-70)
+        sequence_experiment(l23, intervals=[0], nmda=(True,), progress=False)  # warm
+        t0 = time.perf_counter()
+        res = sequence_experiment(l23, progress=False)
+        t_b = time.perf_counter() - t0
+        print(f"Branco sweep (2 x 9 intervals x NMDA on/off = {len(res.frame)} runs, L23pyr "
+              f"{l23.n} compartments): {t_b:.1f} s warm (target < 60 s)")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory (max RSS): {peak:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
