@@ -9,7 +9,9 @@ Main entry points: :class:`CellModel` (the cell), the placement functions
 (:func:`place`, :func:`place_clustered`, :func:`place_distributed`,
 :func:`place_at`, all returning a :class:`SiteTable`), :class:`PassiveSystem`
 (the exact linear passive model) and the mechanisms of
-:mod:`dendrites.mechanisms`.  Names are imported on first use so that the
+:mod:`dendrites.mechanisms`; the synaptic-location experiments
+(:func:`epsp_map`, :func:`sequence_experiment`, :func:`clustering_experiment`) of
+:mod:`dendrites.experiments`.  Names are imported on first use so that the
 command line starts without importing brian2.
 """
 
@@ -20,7 +22,8 @@ from .cli import main
 __all__ = ["main", "CellModel", "load_discretisation", "Results", "load_results",
            "SiteTable", "place", "place_clustered", "place_distributed", "place_at",
            "PassiveSystem", "passive_properties", "Mechanism", "Membrane", "compose",
-           "get_mechanism", "DendriteError"]
+           "get_mechanism", "DendriteError",
+           "epsp_map", "sequence_experiment", "clustering_experiment"]
 
 _WHERE = {
     "CellModel": "model", "load_discretisation": "model",
@@ -30,6 +33,8 @@ _WHERE = {
     "PassiveSystem": "passive", "passive_properties": "properties",
     "Mechanism": "mechanisms", "Membrane": "mechanisms", "compose": "mechanisms",
     "get_mechanism": "mechanisms", "DendriteError": "errors",
+    "epsp_map": "experiments", "sequence_experiment": "experiments",
+    "clustering_experiment": "experiments",
 }
 
 
