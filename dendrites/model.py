@@ -270,9 +270,9 @@ class CellModel:
             return self.Ri
         if parameter not in self._values:
             raise DendriteKeyError(f"unknown parameter {parameter!r}; known: {sorted(self._values)}.")
-        from .regions import _si_factor
+        from .regions import si_factor
 
-        return self._values[parameter] / _si_factor(self._units[parameter])
+        return self._values[parameter] / si_factor(self._units[parameter])
 
     def _changed(self):
         self._rest = None

@@ -35,7 +35,7 @@ from stimuli.arguments import to_plain
 
 from .errors import DendriteKeyError, ParameterError, RegionError, UnitError
 
-__all__ = ["select", "evaluate", "REGIONS", "COLUMNS", "plain_unit"]
+__all__ = ["select", "evaluate", "REGIONS", "COLUMNS", "plain_unit", "si_factor"]
 
 #: Built-in region names (besides ``customN``).
 REGIONS = ("all", "soma", "axon", "basal", "apical", "dendrite")
@@ -215,7 +215,8 @@ def plain_unit(dimensions):
     return str(dimensions).replace(" ", "*").replace("^", "**")
 
 
-def _si_factor(unit):
+def si_factor(unit):
+    """The SI value of one ``unit`` (a brian2 unit expression such as ``"mV"`` or ``"siemens/cm**2"``)."""
     if unit == "1":
         return 1.0
     import brian2.units as b2u
@@ -269,4 +270,4 @@ def evaluate(value, table, rows, unit, name):
                              "compartment.")
     if not np.all(np.isfinite(arr)):
         raise ParameterError(f"{name} has non-finite values; pass finite numbers in {unit}.")
-    return arr * _si_factor(unit)
+    return arr * si_factor(unit)

@@ -1,6 +1,6 @@
 """
 A four-population network against its first-order mean field
-=============================================================
+============================================================
 
 The counterpart of the original ``mean_field`` demo: a network of LIF cells
 (``10/200/5 | -70/-50/-70``) with pyramidal cells (``pyrExc``), an intrinsically

@@ -1,6 +1,6 @@
 """
 Distributed excitatory and inhibitory Poisson input: soma and dendrite voltage
-=============================================================================
+==============================================================================
 
 Counterpart of the original demo ``morphology_with_synaptic_act``: the bundled
 L2/3 pyramidal cell (Cm 1, Ri 150, leak 1e-4 S/cm2 at -75 mV), excitatory

@@ -1,6 +1,6 @@
 """
 Distal burst on a ball and Rall tree: local depolarisation and somatic attenuation
-=================================================================================
+==================================================================================
 
 Counterpart of the original demo ``input_on_Ball_and_RallsTree``: a soma of
 10 um and a Rall tree (root 2 um x 100 um, five levels, diameters x 2^(-2/3)
