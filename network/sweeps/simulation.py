@@ -23,9 +23,13 @@ option sections, all optional::
     recording: {raster: true, Vm: 4, pop_act: true, synaptic_currents: false}
     analysis: {t_start: 200.}    # window start (ms) of the mean rates and CVs (default min(200, tstop/4))
 
+A mapping under a name that is not one of these sections is refused (a Model key
+holds a number): ``drvie: {...}`` is a typo, not a Model key.
+
 In a sweep, a parameter name is a flat Model key (``Exc_b``) or a dotted path into
 the options (``drive.rate``, ``drive.rate.amplitude``, ``drive.1.seed`` for the
-second of several drives, ``connections.seed``).
+second of several drives, ``connections.seed``); a flat name must be a key of the
+model or a key the Model grammar defines for its populations.
 """
 
 from __future__ import annotations
@@ -228,7 +232,21 @@ def network_description(data):
     Returns
     -------
     dict
-        ``{'Model': flat keys, **options}`` with every option filled in.
+        ``{'Model': flat keys, **options}`` with every option filled in; the Model is
+        validated and its Quantities converted (:func:`network.model.plain_model`).
+
+    Raises
+    ------
+    UnitError
+        A Model value that is not a number (``tstop: fifty``) or a Quantity of the
+        wrong dimension.
+    ModelValueError
+        A Model value out of range.
+    ModelKeyError
+        A mapping (or list of mappings) under a name that is no option section
+        (``drvie: {...}``: the look-alike section is suggested), a list under a name
+        that looks like one (``populatons: [Exc]``), an unknown option, an unknown
+        bundled network.
     """
     if not isinstance(data, dict):
         raise ModelValueError(f"model = {data!r}: give a mapping of Model keys and options.")
