@@ -96,7 +96,8 @@ def test_nnd_run_json_with_options(tmp_path, capsys, numpy_back):
     ("bad.yaml", "N_Exc: 4\nN_Inh: [1, 2\n", "line 3"),
     ("bad.json", '{"N_Exc": 4,\n "N_Inh": }', "line 2, column"),
     ("list.yaml", "- 1\n- 2\n", "top level must be a mapping"),
-    ("typo.yaml", "extends: rs-fs-small\nExc_bb: 3.\n", "Exc_bb"),
+    # a look-alike of a grammar key the Model does not have (Exc_bb beside Exc_b only warns)
+    ("typo.yaml", "extends: rs-fs-small\nExc_Iinjj: 3.\n", "looks like a misspelling of 'Exc_Iinj'"),
     ("section.yaml", "extends: rs-fs-small\nrecording: {rastr: true}\n", "recording.rastr"),
     ("drive.yaml", "extends: rs-fs-small\ndrive: {afferent: AffExc}\n", "rate (required)"),
     ("extends.yaml", "extends: rs-fs-big\n", "'rs-fs' and 'rs-fs-small'"),
