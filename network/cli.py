@@ -67,15 +67,19 @@ def _errors():
 
 def run_command(args):
     """``nnd run MODEL [-o DIR]``: run a network from a model file; write its HDF5 and figure."""
-    from .run import set_code_target
+    from .run import code_target, set_code_target
     from .sweeps.simulation import network_description, read_model_file, run_network, summary_outputs
 
+    previous = code_target()
     try:
         desc = network_description(read_model_file(args.model))
         set_code_target(args.target)
-        name = os.path.splitext(os.path.basename(args.model))[0]
-        data = run_network(desc, output_dir=args.output, figure=not args.no_figure, verbose=not args.quiet,
-                           name=name)
+        try:
+            name = os.path.splitext(os.path.basename(args.model))[0]
+            data = run_network(desc, output_dir=args.output, figure=not args.no_figure, verbose=not args.quiet,
+                               name=name)
+        finally:  # main() called in a process (a script, a test): leave its target as it was
+            set_code_target(previous)
         if not args.quiet:
             for key, value in summary_outputs(desc, data).items():
                 print(f"[network] {key}: {value:.3g}")

@@ -28,10 +28,13 @@ recording: {raster: true, Vm: 2}
 
 @pytest.fixture
 def numpy_back():
-    yield
+    """Put back the code target found before the test (not 'runtime' whatever it was)."""
     import network
+    from network.run import code_target
 
-    network.set_code_target("runtime")
+    previous = code_target()
+    yield
+    network.set_code_target(previous)
 
 
 def _one_error_line(capsys, cmd):
@@ -91,12 +94,19 @@ def test_nnd_run_json_with_options(tmp_path, capsys, numpy_back):
     ("missing.yaml", None, "cannot read"),
     ("model.txt", "N_Exc: 1", "give a .json, .yaml or .yml"),
     ("bad.yaml", "N_Exc: 4\nN_Inh: [1, 2\n", "line 3"),
-    ("bad.json", '{"N_Exc": 4,\n "N_Inh": }', "line 2: malformed JSON"),
+    ("bad.json", '{"N_Exc": 4,\n "N_Inh": }', "line 2, column"),
     ("list.yaml", "- 1\n- 2\n", "top level must be a mapping"),
-    ("typo.yaml", "extends: rs-fs-small\nExc_bb: 3.\n", "Exc_bb"),
+    # a look-alike of a grammar key the Model does not have (Exc_bb beside Exc_b only warns)
+    ("typo.yaml", "extends: rs-fs-small\nExc_Iinjj: 3.\n", "looks like a misspelling of 'Exc_Iinj'"),
     ("section.yaml", "extends: rs-fs-small\nrecording: {rastr: true}\n", "recording.rastr"),
     ("drive.yaml", "extends: rs-fs-small\ndrive: {afferent: AffExc}\n", "rate (required)"),
     ("extends.yaml", "extends: rs-fs-big\n", "'rs-fs' and 'rs-fs-small'"),
+    # a value that is not a number: one line, not float()'s traceback (review item 2)
+    ("word.yaml", "extends: rs-fs-small\ntstop: fifty\n", "Model['tstop'] = 'fifty' is not a number"),
+    # a misspelt option section is not kept as a Model key (review item 3)
+    ("drvie.yaml", "extends: rs-fs-small\ndrvie: {afferent: AffExc, rate: 4.}\n",
+     "did you mean the option section 'drive'?"),
+    ("pops.yaml", "extends: rs-fs-small\npopulatons: [Exc]\n", "did you mean the option section 'populations'?"),
 ])
 def test_nnd_run_bad_input_is_one_line_exit_2(tmp_path, capsys, name, text, message):
     path = tmp_path / name
@@ -107,6 +117,77 @@ def test_nnd_run_bad_input_is_one_line_exit_2(tmp_path, capsys, name, text, mess
     assert message in line
     if name.startswith(("missing", "model", "bad", "list")):  # file problems name the file
         assert name in line
+
+
+def test_model_file_errors_have_their_category(tmp_path):
+    """Review item 12: malformed files are ModelFileError (ValueError), unreadable ones
+    RecordingError (OSError), another extension ParameterError; JSON is read by
+    network.model.load_json (comments dropped, the same message as a Model file)."""
+    from network.errors import ModelFileError, ParameterError, RecordingError
+    from network.sweeps.simulation import read_model_file
+
+    cases = {"bad.json": '{"N_Exc": 4,\n "N_Inh": }', "bad.yaml": "N_Exc: 4\nN_Inh: [1, 2\n",
+             "list.yaml": "- 1\n- 2\n", "list.json": "[1, 2]"}
+    for name, text in cases.items():
+        (tmp_path / name).write_text(text)
+        with pytest.raises(ModelFileError, match=name) as info:
+            read_model_file(tmp_path / name)
+        assert not isinstance(info.value, OSError)
+    (tmp_path / "latin1.yaml").write_bytes(b"N_Exc: 4 # \xe9\n")
+    with pytest.raises(ModelFileError, match="not a UTF-8 text file"):
+        read_model_file(tmp_path / "latin1.yaml")
+    with pytest.raises(RecordingError, match="cannot read"):
+        read_model_file(tmp_path / "missing.yaml")
+    with pytest.raises(RecordingError, match="cannot read"):
+        read_model_file(tmp_path / "missing.json")
+    with pytest.raises(ParameterError, match=r"give a \.json, \.yaml or \.yml"):
+        read_model_file(tmp_path / "model.txt")
+    (tmp_path / "comment.json").write_text('{" - sizes": " ", "N_Exc": 4, "tstop": 100.0}')
+    assert read_model_file(tmp_path / "comment.json") == {"N_Exc": 4, "tstop": 100.0}
+
+
+def test_duplicate_yaml_key_warns(tmp_path):
+    from network.errors import ModelKeyWarning
+    from network.sweeps.simulation import read_model_file
+
+    (tmp_path / "twice.yaml").write_text("N_Exc: 4\ntstop: 100.\nN_Exc: 8\n")
+    with pytest.warns(ModelKeyWarning, match=r"twice.yaml, line 3: key 'N_Exc' is given twice"):
+        assert read_model_file(tmp_path / "twice.yaml")["N_Exc"] == 8
+
+
+def test_description_validates_the_model_and_refuses_misplaced_sections():
+    """Review items 2 and 3, in the Python API: UnitError for a word, Quantities converted,
+    ModelKeyError for a mapping under a name that is no option section."""
+    import brian2 as b2
+
+    from network.errors import ModelKeyError, UnitError
+    from network.sweeps.simulation import network_description
+
+    with pytest.raises(UnitError, match="tstop"):
+        network_description({"extends": "rs-fs-small", "tstop": "fifty"})
+    desc = network_description({"extends": "rs-fs-small", "tstop": 0.3 * b2.second})
+    assert desc["Model"]["tstop"] == pytest.approx(300.0, rel=1e-12)
+    for bad, hint in (({"drvie": {"afferent": "AffExc", "rate": 4.0}}, "'drive'"),
+                      ({"recordings": {"raster": True}}, "'recording'"),
+                      ({"drives": [{"afferent": "AffExc", "rate": 4.0}]}, "'drive'"),
+                      ({"stuff": {"a": 1}}, "The option sections are")):
+        with pytest.raises(ModelKeyError, match=hint):
+            network_description(dict({"extends": "rs-fs-small"}, **bad))
+    # lists of plain values with other names are the original project's (REC_POPS); '_' annotations pass
+    desc = network_description({"extends": "rs-fs-small", "REC_POPS": ["Exc"], "_notes": {"who": "me"}})
+    assert desc["Model"]["REC_POPS"] == ["Exc"] and desc["drive"][0]["afferent"] == "AffExc"
+
+
+def test_nnd_run_leaves_the_code_target_as_it_was(tmp_path, capsys, numpy_back):
+    """Review item 28: the target is set around the run and the previous one put back."""
+    import network
+    from network.run import code_target
+
+    model = tmp_path / "tiny.yaml"
+    model.write_text("extends: rs-fs-small\nN_Exc: 4\nN_Inh: 1\nN_AffExc: 20\ntstop: 20.\n")
+    network.set_code_target("numpy")
+    assert main(["run", str(model), "-o", str(tmp_path), "--no-figure", "-q", "--target", "runtime"]) == 0
+    assert code_target() == "numpy" and (tmp_path / "tiny.h5").exists()
 
 
 def test_nnd_run_unwritable_output_is_one_line_exit_2(tmp_path, capsys):

@@ -20,7 +20,8 @@ EXAMPLES = ROOT / "docs" / "examples"
 pytestmark = pytest.mark.slow
 
 # the original project's network demos: plot_NN_<name>.py (other packages' gallery
-# scripts, e.g. dendrites' or sweeps', have their own tests)
+# scripts, e.g. dendrites' or sweeps', have their own tests, in any tests/*.py that names
+# the script's file: test_every_gallery_script_has_a_test_somewhere checks it)
 NETWORK_DEMOS = sorted(EXAMPLES.glob("plot_[0-9][0-9]_*.py"))
 
 
@@ -51,6 +52,16 @@ def test_every_example_has_a_test():
     assert len(scripts) == 16
     tested = sorted(name[len("test_"):] for name in globals() if name.startswith("test_plot_"))
     assert [s[:-3] for s in scripts] == tested
+
+
+def test_every_gallery_script_has_a_test_somewhere():
+    """Every docs/examples/plot_*.py is run by a test: some tests/*.py names its file, quoted."""
+    scripts = sorted(p.name for p in EXAMPLES.glob("plot_*.py"))
+    assert len(scripts) >= len(NETWORK_DEMOS) + 1
+    texts = {p.name: p.read_text() for p in (ROOT / "tests").glob("*.py")}
+    untested = [s for s in scripts
+                if not any(f'"{s}"' in text or f"'{s}'" in text for text in texts.values())]
+    assert untested == [], f"gallery scripts no test runs: {untested}"
 
 
 def test_every_example_has_a_header_and_the_reduced_switch():

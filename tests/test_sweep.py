@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from network import scan
-from network.errors import ModelKeyError, ParameterError, RecordingError
+from network.errors import ModelKeyError, ModelValueError, ParameterError, RecordingError, UnitError
 from network.hdf5 import load_dict_from_hdf5, save_dict_to_hdf5
 from network.sweeps import (grid, load_sweep, point_key, point_seed, points, random_samples, run_sweep,
                             sweep_status)
@@ -60,6 +60,10 @@ def client2():
     cluster.close()
 
 
+def _worker_addresses(client):
+    return set(client.scheduler_info()["workers"])
+
+
 def _records(store):
     data = load_dict_from_hdf5(store)  # the shared HDF5 format reads it back
     return data["sweep"], list(data["points"].values())
@@ -81,8 +85,9 @@ def test_grid_complete_and_in_grid_order(client2, tmp_path):
         assert r["outputs"]["label"] == f"{x}-{y}"
         assert r["seed"] == point_seed({"x": x, "y": y}, 0)
         np.testing.assert_array_equal(r["outputs"]["noise"], np.random.default_rng(r["seed"]).normal(size=5))
-        assert r["run_time"] >= 0.02 * (3 - x) and r["attempts"] == 1 and r["traceback"] == ""
-    assert len({r["worker"] for r in recs}) == 2  # both workers took points
+        assert np.isfinite(r["run_time"]) and r["attempts"] == 1 and r["traceback"] == ""
+    # every point ran in one of the cluster's worker processes (which ones is the scheduler's business)
+    assert {r["worker"].split()[0] for r in recs} <= _worker_addresses(client2)
     assert header["function"].endswith(":product_point") and header["fixed"] == {"sleep": 0.02}
     z = result.output("z")
     assert z.shape == (3, 4)
@@ -183,10 +188,12 @@ def test_same_results_on_one_and_two_workers(client2, tmp_path):
             Client(c1) as client1:
         one = run_sweep(product_point, space, tmp_path / "one.h5", client=client1, seed=11, progress=False,
                         preload_brian2=False)
+        one_workers = _worker_addresses(client1)
     two = run_sweep(product_point, space, tmp_path / "two.h5", client=client2, seed=11, progress=False,
                     preload_brian2=False)
     serial = run_sweep(product_point, space, tmp_path / "serial.h5", scheduler="serial", seed=11, progress=False)
-    assert len({r["worker"] for r in one.records}) == 1 and len({r["worker"] for r in two.records}) == 2
+    assert {r["worker"].split()[0] for r in one.records} <= one_workers
+    assert {r["worker"].split()[0] for r in two.records} <= _worker_addresses(client2)
     for a, b, c in zip(one.records, two.records, serial.records):
         assert a["parameters"] == b["parameters"] == c["parameters"] and a["seed"] == b["seed"] == c["seed"]
         np.testing.assert_array_equal(a["outputs"]["noise"], b["outputs"]["noise"])
@@ -212,7 +219,8 @@ def test_compiled_code_is_reused_across_points(tmp_path):
         assert len(modules) >= 1 and first.records[0]["compiled"] == len(modules)
         more = run_sweep(lif_point, grid(I=[1.0, 2.0, 0.5], tau=[5.0, 10.0]), tmp_path / "lif.h5", client=client,
                          progress=False)
-    assert more.complete and len({r["worker"] for r in more.records}) == 2
+        workers = _worker_addresses(client)
+    assert more.complete and {r["worker"].split()[0] for r in more.records} <= workers
     assert sorted(p.name for p in (cache / "brian_extensions").glob("*.so")) == modules
     assert more.records[0]["compiled"] == len(modules)  # the first sweep's point, resumed
     assert [r["compiled"] for r in more.records[1:]] == [0] * 5
@@ -275,6 +283,8 @@ def test_bad_inputs_raise_toolkit_errors(tmp_path):
     # a point returning something the store cannot hold fails with a clear error, recorded
     r = run_sweep(lambda x: {"q": object()}, grid(x=[1]), tmp_path / "v.h5", scheduler="serial", progress=False)
     assert r.records[0]["status"] == "failed" and "cannot be stored" in r.records[0]["error"]
+    # ... and it is the toolkit's ParameterError, not a builtin TypeError (review item 15)
+    assert r.records[0]["error"].startswith("ParameterError: output outputs['q'] of type object")
 
 
 def original_style(Model, offset=0.0):
@@ -329,3 +339,73 @@ def test_each_point_starts_from_the_same_brian2_state(tmp_path):
                        progress=False)
     assert [r["outputs"] for r in result.records] == [{"dt": dt0, "target": target0}] * 3
     assert float(b2.defaultclock.dt / b2.ms) == dt0 and str(b2.prefs.codegen.target) == target0
+
+
+def brian2_device_point(directory):
+    """Report the device and toolkit target found, then select cpp_standalone (as a careless point would)."""
+    import brian2 as b2
+
+    import network
+    from network.run import code_target
+
+    found = {"device": type(b2.get_device()).__name__, "target": code_target()}
+    network.set_code_target("cpp_standalone", directory=directory)
+    return found
+
+
+def test_each_point_starts_from_the_same_brian2_device(tmp_path):
+    """Review item 30: the device (and the toolkit's target) a point selects is put back after it."""
+    import brian2 as b2
+
+    from network.run import code_target
+
+    device0, target0 = b2.get_device(), code_target()
+    result = run_sweep(brian2_device_point, grid(directory=[str(tmp_path / "a"), str(tmp_path / "b")]),
+                       tmp_path / "d.h5", scheduler="serial", progress=False)
+    assert result.complete, result.failed
+    assert [r["outputs"] for r in result.records] == [{"device": type(device0).__name__, "target": target0}] * 2
+    assert b2.get_device() is device0 and code_target() == target0
+
+
+def test_check_names_refuses_names_the_model_does_not_have():
+    """Review items 4 and 5: an unknown flat name is a ModelKeyError (a KeyError), with the look-alike."""
+    from network.sweeps.simulation import check_names
+
+    model = {"extends": "rs-fs-small"}
+    for name in ("Exc_bbb", "Exc_bb", "Exc_V0"):
+        with pytest.raises(ModelKeyError, match=f"sweep parameter '{name}' is not a Model key") as info:
+            check_names(model, [name])
+        assert isinstance(info.value, KeyError)
+    with pytest.raises(ModelKeyError, match=r"did you mean 'Exc_b'\?"):
+        check_names(model, ["Exc_bbb"])
+    with pytest.raises(ModelKeyError, match="Exc_bbb"):  # a fixed name too
+        check_names(model, ["Exc_b"], fixed={"Exc_bbb": 2.0})
+    with pytest.raises(ModelKeyError, match="'drive.rat'"):
+        check_names(model, ["drive.rat"])
+    with pytest.raises(ModelValueError, match="tstop"):  # a fixed value is checked as the file's are
+        check_names(model, ["Exc_b"], fixed={"tstop": -2.0})
+    # keys of the model, grammar keys of its populations and option paths pass
+    assert check_names(model, ["Exc_b", "N_Exc", "Inh_a", "p_Exc_Inh", "drive.rate", "connections.seed"]) is None
+    assert check_names(dict(model, _mine=1.0), ["_mine"]) is None
+
+
+def test_network_point_refuses_an_unknown_name_and_restores_the_target(tmp_path):
+    """Review items 4 and 28: network_point itself refuses an unknown flat name; the code target
+    it sets around the run is put back to the one found before (not to 'runtime')."""
+    import network
+    from network.run import code_target
+    from network.sweeps.simulation import network_point
+
+    model = {"extends": "rs-fs-small", "N_Exc": 4, "N_Inh": 1, "N_AffExc": 20, "tstop": 20.0}
+    previous = code_target()
+    try:
+        network.set_code_target("numpy")
+        with pytest.raises(ModelKeyError, match="Exc_bbb"):
+            network_point(model, seed=1, Exc_bbb=3.0)
+        out = network_point(model, seed=1, code_target="numpy", Exc_b=10.0)
+        assert code_target() == "numpy"
+        assert set(out) == {"rate_Exc", "cv_Exc", "rate_Inh", "cv_Inh"} and out["rate_Exc"] >= 0
+        with pytest.raises(UnitError, match="Exc_b"):  # a swept value is checked as the file's are
+            network_point(model, seed=1, Exc_b="twenty")
+    finally:
+        network.set_code_target(previous)

@@ -56,45 +56,65 @@ def _takes_seed(function):
 
 # ----------------------------------------------------------------------------- worker side
 def _storable(value, where):
-    """Raise TypeError naming ``where`` for an output the HDF5 store cannot hold exactly."""
+    """Raise ParameterError naming ``where`` for an output the HDF5 store cannot hold exactly."""
     if hasattr(value, "dim"):
-        raise TypeError(f"output {where} is a brian2 Quantity: return plain numbers (divide by the unit) "
+        raise ParameterError(f"output {where} is a brian2 Quantity: return plain numbers (divide by the unit) "
                         f"and say the unit in the output's name or docs")
     if isinstance(value, dict):
         for k, v in value.items():
             if not isinstance(k, str) or "/" in k or k in ("", "."):
-                raise TypeError(f"output {where} has the key {k!r}: keys must be str without '/'")
+                raise ParameterError(f"output {where} has the key {k!r}: keys must be str without '/'")
             _storable(v, f"{where}[{k!r}]")
     elif isinstance(value, (list, tuple)):
         for i, v in enumerate(value):
             _storable(v, f"{where}[{i}]")
     elif isinstance(value, np.ndarray):
         if value.dtype.kind == "O":
-            raise TypeError(f"output {where} is a numpy array of objects: give a numeric or str dtype")
+            raise ParameterError(f"output {where} is a numpy array of objects: give a numeric or str dtype")
     elif not (value is None or isinstance(value, (bool, numbers.Number, str, bytes, np.generic))):
-        raise TypeError(f"output {where} of type {type(value).__name__} cannot be stored: return dicts, "
+        raise ParameterError(f"output {where} of type {type(value).__name__} cannot be stored: return dicts, "
                         f"numpy arrays, numbers, str, lists")
 
 
 def _brian2_state():
-    """A snapshot of brian2's preferences and default clock (if brian2 is loaded)."""
+    """A snapshot of brian2's device, preferences and default clock, and of the toolkit's
+    code target (None if brian2 is not loaded)."""
     b2 = sys.modules.get("brian2")
     if b2 is None:
         return None
-    return dict(b2.prefs), b2.defaultclock.dt_
+    device = b2.get_device()
+    run = sys.modules.get(__name__.rsplit(".", 2)[0] + ".run")  # network.run, if loaded
+    return {"device": device, "build_on_run": getattr(device, "build_on_run", True),
+            "build_options": dict(getattr(device, "build_options", None) or {}),
+            "target": run.code_target() if run is not None else None,
+            "prefs": dict(b2.prefs), "dt": b2.defaultclock.dt_}
 
 
 def _restore_brian2(state):
+    """Put back what :func:`_brian2_state` recorded: the toolkit's code target, brian2's
+    device (a standalone device a point selected is reinitialised, discarding its
+    unbuilt program), preferences and default clock."""
     b2 = sys.modules.get("brian2")
     if b2 is None:
         return
     if state is None:  # brian2 was first imported by this point: its defaults are the state
         return
-    prefs, dt = state
-    for key, value in prefs.items():
+    run = sys.modules.get(__name__.rsplit(".", 2)[0] + ".run")
+    if run is not None and state["target"] is not None and run.code_target() != state["target"]:
+        run.set_code_target(state["target"])  # the prefs and device are put back below
+    if b2.get_device() is not state["device"]:
+        from brian2.devices.device import RuntimeDevice, reset_device
+
+        current = b2.get_device()
+        if not isinstance(current, RuntimeDevice):
+            current.reinit()
+        state["device"].build_on_run = state["build_on_run"]
+        state["device"].build_options = state["build_options"]
+        reset_device(state["device"])
+    for key, value in state["prefs"].items():
         if b2.prefs[key] is not value and b2.prefs[key] != value:
             b2.prefs[key] = value
-    b2.defaultclock.dt_ = dt
+    b2.defaultclock.dt_ = state["dt"]
 
 
 def _cache_files():
@@ -126,9 +146,10 @@ def _worker_name():
 def run_point(function, kwargs, collect_garbage=True):
     """Run one point and return its record fields (it never raises).
 
-    This is what a worker executes.  It snapshots brian2's preferences and default
-    clock and restores them after the point, so a point cannot change the next
-    one's brian2 state; compiled code stays in brian2's caches and is reused.
+    This is what a worker executes.  It snapshots brian2's device, preferences and
+    default clock, and the toolkit's code target (:func:`network.run.code_target`),
+    and restores them after the point, so a point cannot change the next one's
+    brian2 state; compiled code stays in brian2's caches and is reused.
     With ``collect_garbage`` it runs the garbage collector after the point (the
     points of ``scheduler='serial'`` skip it: it would scan the user's whole process).
 

@@ -23,9 +23,13 @@ option sections, all optional::
     recording: {raster: true, Vm: 4, pop_act: true, synaptic_currents: false}
     analysis: {t_start: 200.}    # window start (ms) of the mean rates and CVs (default min(200, tstop/4))
 
+A mapping under a name that is not one of these sections is refused (a Model key
+holds a number): ``drvie: {...}`` is a typo, not a Model key.
+
 In a sweep, a parameter name is a flat Model key (``Exc_b``) or a dotted path into
 the options (``drive.rate``, ``drive.rate.amplitude``, ``drive.1.seed`` for the
-second of several drives, ``connections.seed``).
+second of several drives, ``connections.seed``); a flat name must be a key of the
+model or a key the Model grammar defines for its populations.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ import re
 
 import numpy as np
 
-from ..errors import ModelKeyError, ModelValueError, ParameterError, RecordingError
+from ..errors import ModelFileError, ModelKeyError, ModelValueError, ParameterError, RecordingError
 
 __all__ = ["OPTION_SECTIONS", "read_model_file", "load_yaml", "network_description", "apply_overrides",
            "run_network", "summary_outputs", "analysis_start", "network_point", "check_names", "bundled_model",
@@ -86,15 +90,37 @@ def bundled_model(name):
 def load_yaml(text, filename="<string>"):
     """Parse YAML text, reading ``1e9`` and ``-2.5E-3`` as floats (PyYAML reads them as str).
 
+    A key given twice in one mapping warns (the last value is used), as
+    :func:`network.model.load_json` does for JSON.
+
     Raises
     ------
-    RecordingError
+    ModelFileError
         Malformed YAML: the message names the file and the line.
+
+    Warns
+    -----
+    ModelKeyWarning
+        A key given twice in one mapping.
     """
+    import warnings
+
     import yaml
 
+    from ..errors import ModelKeyWarning
+
     class Loader(yaml.SafeLoader):
-        pass
+        def construct_mapping(self, node, deep=False):
+            seen = set()
+            for key_node, _ in node.value:
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = self.construct_object(key_node, deep=True)
+                if key in seen:
+                    warnings.warn(f"{filename}, line {key_node.start_mark.line + 1}: key {key!r} is given twice; "
+                                  f"the last value is used.", ModelKeyWarning, stacklevel=2)
+                seen.add(key)
+            return super().construct_mapping(node, deep=deep)
 
     Loader.add_implicit_resolver(
         "tag:yaml.org,2002:float",
@@ -110,36 +136,44 @@ def load_yaml(text, filename="<string>"):
         mark = getattr(exc, "problem_mark", None)
         where = f"{filename}, line {mark.line + 1}" if mark is not None else filename
         problem = getattr(exc, "problem", None) or str(exc)
-        raise RecordingError(f"{where}: malformed YAML ({problem}); fix the file.") from None
+        raise ModelFileError(f"{where}: malformed YAML ({problem}); fix the file.") from None
 
 
 def read_model_file(path):
     """A model file (``.json``, ``.yaml`` or ``.yml``) as a dict.
 
+    JSON is read by :func:`network.model.load_json` (keys containing a space are
+    comments and are dropped), YAML by :func:`load_yaml`.
+
     Raises
     ------
+    ParameterError
+        Another extension.
     RecordingError
-        Missing or unreadable file, another extension, malformed JSON/YAML (with
-        the line), or a top level that is not a mapping.
+        Missing or unreadable file.
+    ModelFileError
+        Malformed JSON/YAML (with the line), a file that is not UTF-8 text, or a top
+        level that is not a mapping.
     """
+    from ..model import load_json
+
     path = os.fspath(path)
     ext = os.path.splitext(path)[1].lower()
     if ext not in (".json", ".yaml", ".yml"):
-        raise RecordingError(f"{path}: give a .json, .yaml or .yml model file (got {ext or 'no extension'!r}).")
+        raise ParameterError(f"{path}: give a .json, .yaml or .yml model file (got {ext or 'no extension'!r}).")
+    if ext == ".json":
+        return load_json(path)
     try:
         with open(path, encoding="utf-8") as fh:
             text = fh.read()
     except OSError as exc:
         raise RecordingError(f"cannot read {path}: {exc.strerror or exc}.") from None
-    if ext == ".json":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise RecordingError(f"{path}, line {exc.lineno}: malformed JSON ({exc.msg}); fix the file.") from None
-    else:
-        data = load_yaml(text, path)
+    except UnicodeDecodeError as exc:
+        raise ModelFileError(f"{path}: not a UTF-8 text file ({exc.reason} at byte {exc.start}); "
+                             f"a model file is YAML or JSON text.") from None
+    data = load_yaml(text, path)
     if not isinstance(data, dict):
-        raise RecordingError(f"{path}: the top level must be a mapping of Model keys and options, "
+        raise ModelFileError(f"{path}: the top level must be a mapping of Model keys and options, "
                              f"got {type(data).__name__}.")
     return data
 
@@ -158,6 +192,33 @@ def _drives(desc):
     return drives
 
 
+def _refuse_misplaced_sections(data):
+    """A mapping (or a list of mappings) under a name that is not an option section is a typo.
+
+    Model keys hold numbers; ``drvie: {...}`` would otherwise be kept as a Model key
+    and the run would go on without its drive.  A list of plain values is refused
+    only when its name looks like an option section (``populatons: [Exc]``): the
+    original project's parameter files hold such lists (``REC_POPS``).  Names starting
+    with ``_`` are user annotations and are never interpreted.
+    """
+    import difflib
+
+    for key, value in data.items():
+        if key in OPTION_SECTIONS or not isinstance(key, str) or key.startswith("_"):
+            continue
+        nested = isinstance(value, dict) or (isinstance(value, (list, tuple))
+                                              and any(isinstance(v, (dict, list, tuple)) for v in value))
+        close = difflib.get_close_matches(key.lower(), OPTION_SECTIONS, n=1, cutoff=0.75)
+        if not nested and not (isinstance(value, (list, tuple)) and close):
+            continue
+        hint = f"did you mean the option section {close[0]!r}? " if close else ""
+        kind = "a mapping" if isinstance(value, dict) else "a list"
+        raise ModelKeyError(
+            f"model key {key!r} holds {kind} ({value!r}), but it is not an option section and a Model key "
+            f"holds a number: {hint}The option sections are {', '.join(OPTION_SECTIONS)}; start the name "
+            f"with '_' if it is an annotation of your own.")
+
+
 def network_description(data):
     """A complete description from a model file's content.
 
@@ -171,15 +232,32 @@ def network_description(data):
     Returns
     -------
     dict
-        ``{'Model': flat keys, **options}`` with every option filled in.
+        ``{'Model': flat keys, **options}`` with every option filled in; the Model is
+        validated and its Quantities converted (:func:`network.model.plain_model`).
+
+    Raises
+    ------
+    UnitError
+        A Model value that is not a number (``tstop: fifty``) or a Quantity of the
+        wrong dimension.
+    ModelValueError
+        A Model value out of range.
+    ModelKeyError
+        A mapping (or list of mappings) under a name that is no option section
+        (``drvie: {...}``: the look-alike section is suggested), a list under a name
+        that looks like one (``populatons: [Exc]``), an unknown option, an unknown
+        bundled network.
     """
     if not isinstance(data, dict):
         raise ModelValueError(f"model = {data!r}: give a mapping of Model keys and options.")
     base = bundled_model(data["extends"]) if "extends" in data else {}
     merged = dict(base, **copy.deepcopy({k: v for k, v in data.items() if k != "extends"}))
-    model = {k: v for k, v in merged.items() if k not in OPTION_SECTIONS}
+    _refuse_misplaced_sections(merged)
+    from ..model import plain_model, population_names
+
+    # the Model is validated (and Quantities converted) before anything reads it
+    model = plain_model({k: v for k, v in merged.items() if k not in OPTION_SECTIONS})
     desc = {"Model": model}
-    from ..model import population_names
 
     pops = population_names(model)
     desc["populations"] = list(merged.get("populations") or [p for p in pops if f"{p}_Gl" in model])
@@ -386,7 +464,7 @@ def network_point(model, seed=None, per_point_seeds=True, traces=False, code_tar
         Also return the population rates over time.
     code_target : str, optional
         brian2 target of this point (:func:`network.set_code_target`), set around the
-        run and restored to ``'runtime'`` after it (default: leave it as it is).
+        run; the target found before is restored after it (default: leave it as it is).
     **overrides
         Flat Model keys or dotted option paths (see :func:`apply_overrides`).
 
@@ -394,36 +472,95 @@ def network_point(model, seed=None, per_point_seeds=True, traces=False, code_tar
     -------
     dict
         See :func:`summary_outputs`.
+
+    Raises
+    ------
+    ModelKeyError
+        A flat name that is neither a key of ``model`` nor a key the Model grammar
+        defines for its populations (``Exc_bbb``), or a dotted path to no option.
     """
-    desc = apply_overrides(network_description(model), overrides)
+    from ..model import plain_model, population_names
+
+    base = network_description(model)
+    pops = population_names(base["Model"])
+    for name in overrides:
+        if "." not in name:
+            _check_flat_name(name, base["Model"], pops)
+    desc = apply_overrides(base, overrides)
+    if any("." not in name for name in overrides):  # the swept values are checked as the file's are
+        desc["Model"] = plain_model(desc["Model"])
     if code_target is None:
         data = run_network(desc, seed=seed if per_point_seeds else None)
     else:
+        from ..run import code_target as current_target
         from ..run import set_code_target
 
+        previous = current_target()
         set_code_target(code_target)
         try:
             data = run_network(desc, seed=seed if per_point_seeds else None)
         finally:
-            set_code_target("runtime")
+            set_code_target(previous)
     return summary_outputs(desc, data, traces=traces)
 
 
-def check_names(model, names):
-    """Raise ParameterError if a sweep parameter cannot apply to ``model``."""
-    from ..model import validate_model
+def check_names(model, names, fixed=()):
+    """Raise if a sweep parameter cannot apply to ``model``.
 
-    desc = network_description(model)
+    Parameters
+    ----------
+    model : dict
+        A model file's content (flat Model keys and options).
+    names : iterable of str
+        The swept parameters: flat Model keys or dotted option paths.
+    fixed : dict, optional
+        Fixed parameters of every point (their flat keys are checked as ``names``
+        are, with the values given).
+
+    Raises
+    ------
+    ModelKeyError
+        A flat name that is neither a key of the model nor a key the Model grammar
+        defines for its populations (``Exc_bbb``), or a dotted path to no option.
+    ModelValueError, UnitError
+        A fixed value or the model itself is invalid.
+    """
+    from ..model import population_names, validate_model
+
+    fixed = dict(fixed or {})
+    base = network_description(model)
+    desc = network_description(dict(model, **{k: v for k, v in fixed.items() if "." not in k}))
     analysis_start(desc)
-    for name in names:
-        probe = apply_overrides(desc, {name: _probe_value(desc, name)})
+    pops = population_names(desc["Model"])
+    for name in list(names) + [k for k in fixed if k not in names]:
+        if not isinstance(name, str):
+            raise ModelKeyError(f"sweep parameter {name!r}: give a Model key or a dotted option path (a str).")
+        if "." not in name:
+            _check_flat_name(name, base["Model"], pops)
+        probe = apply_overrides(desc, {name: fixed[name] if name in fixed else _probe_value(desc, name)})
         if "." not in name:
             try:
                 validate_model(probe["Model"])
-            except ModelKeyError as exc:
-                raise ParameterError(f"sweep parameter {name!r} is not a Model key of this model: {exc}") from None
             except ModelValueError:
-                pass
+                if name in fixed:
+                    raise
+    return None
+
+
+def _check_flat_name(name, Model, pops):
+    """Refuse a swept flat name that is neither a key of ``Model`` nor a grammar key of ``pops``."""
+    import difflib
+
+    from ..model import look_alike_keys, unit_of
+
+    if name in Model or unit_of(name, pops) is not None:
+        return
+    alike = look_alike_keys(name, list(Model)) or difflib.get_close_matches(name, list(Model), n=2, cutoff=0.8)
+    hint = f" (did you mean {' or '.join(map(repr, alike))}?)" if alike else ""
+    raise ModelKeyError(
+        f"sweep parameter {name!r} is not a Model key of this model{hint}: sweep a key the model "
+        f"has, a key the Model grammar defines for its populations {pops}, or a dotted option "
+        f"path such as 'drive.rate'.")
 
 
 def _probe_value(desc, name):

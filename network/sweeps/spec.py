@@ -31,7 +31,7 @@ import os
 import sys
 from dataclasses import dataclass, field
 
-from ..errors import ModelKeyError, ParameterError, RecordingError
+from ..errors import ModelKeyError, ParameterError
 from .space import Grid, Points, RandomSamples
 
 __all__ = ["SweepSpec", "read_sweep_spec", "SPEC_KEYS"]
@@ -110,18 +110,22 @@ def read_sweep_spec(path):
     Raises
     ------
     RecordingError
-        Missing, unreadable or malformed file (with the line).
+        Missing or unreadable file.
+    ModelFileError
+        Malformed file (with the line).
     ModelKeyError
-        An unknown key, an unknown bundled network or point function.
+        An unknown key, an unknown bundled network or point function, a swept name
+        that is not a key of the model.
     ParameterError
-        Both or neither of ``model:`` / ``function:``, not exactly one space, bad values.
+        Another extension, both or neither of ``model:`` / ``function:``, not exactly
+        one space, bad values.
     """
     from .simulation import bundled_model, check_names, network_point, read_model_file
 
     path = os.fspath(path)
-    data = read_model_file(path) if path.lower().endswith((".yaml", ".yml", ".json")) else None
-    if data is None:
-        raise RecordingError(f"{path}: give a .yaml, .yml or .json sweep file.")
+    if not path.lower().endswith((".yaml", ".yml", ".json")):
+        raise ParameterError(f"{path}: give a .yaml, .yml or .json sweep file.")
+    data = read_model_file(path)
     where = os.path.basename(path)
     unknown = sorted(set(data) - set(SPEC_KEYS))
     if unknown:
@@ -150,8 +154,7 @@ def read_sweep_spec(path):
         for flag in ("per_point_seeds", "traces"):
             if not isinstance(data.get(flag, True), bool):
                 raise ParameterError(f"{where}: {flag} = {data[flag]!r}: give true or false.")
-        check_names(dict(model, **{k: v for k, v in fixed.items() if "." not in k}),
-                    list(space.names) + [k for k in fixed])
+        check_names(model, list(space.names), fixed=fixed)
         function = network_point
         target = data.get("target")
         if target not in (None, "runtime", "cython", "numpy"):
