@@ -85,6 +85,23 @@ MISTAKES = {
         "morphologies": (lambda: importlib.import_module("morphologies").ball_and_stick(
             length="long"), "UnitError"),
     },
+    "text where a count is expected": {
+        "stimuli": (lambda: _stimuli().homogeneous_poisson(5.0, 100.0, n_sources="ten"), "UnitError"),
+        "morphologies": (lambda: importlib.import_module("morphologies").rall_tree(levels="three"),
+                         "UnitError"),
+    },
+    "text where a probability is expected": {
+        "stimuli": (lambda: _stimuli().synchronous_volleys([10.0], 5, p_participate="half", seed=1),
+                    "UnitError"),
+        "stimuli.arguments": (lambda: _stimuli().arguments.check_probability("a", "p"), "UnitError"),
+    },
+    "text where a length or a positive number is expected": {
+        "stimuli.arguments": (lambda: _stimuli().arguments.check_positive("a", "tau", unit="ms"),
+                              "UnitError"),
+        "morphologies": (lambda: importlib.import_module("morphologies").discretise(
+            importlib.import_module("morphologies").ball_and_stick(), rule="max_length",
+            max_length="long"), "UnitError"),
+    },
     "negative count": {
         "stimuli": (lambda: _stimuli().homogeneous_poisson(5.0, 100.0, n_sources=-1),
                     "ParameterError"),
@@ -119,11 +136,16 @@ CASES = [pytest.param(mistake, package, id=f"{mistake}-{package}")
 @pytest.mark.parametrize("mistake, package", CASES)
 def test_the_same_mistake_raises_the_same_category(mistake, package):
     call, category = MISTAKES[mistake][package]
+    package = package.split(".")[0]  # "stimuli.arguments": the shared checks called directly
     errors = importlib.import_module(f"{package}.errors")
     with pytest.raises(getattr(errors, category)) as info:
         call()
     assert isinstance(info.value, ValueError) and isinstance(info.value, getattr(errors, ROOTS[package]))
+    other = {"UnitError": "ParameterError", "ParameterError": "UnitError"}[category]
+    assert not isinstance(info.value, getattr(errors, other)), "the two categories are distinct"
     assert len(str(info.value)) > 20  # a message saying what is wrong
+    if mistake.startswith("text where"):
+        assert "is not numeric" in str(info.value) and " in ." not in str(info.value)
 
 
 def test_every_mistake_is_tried_in_two_packages_or_more():
