@@ -13,8 +13,8 @@ keeps it out of brian2's "unexpected error" handler.
 
 import sys
 
-__all__ = ["StimulusError", "UnitError", "ParameterError", "install_error_hook",
-           "TOOLKIT_PACKAGES"]
+__all__ = ["StimulusError", "UnitError", "ParameterError", "StimulusWarning",
+           "install_error_hook", "TOOLKIT_PACKAGES"]
 
 #: Packages whose exceptions are user errors, not brian2 bugs (see :func:`install_error_hook`).
 TOOLKIT_PACKAGES = ("stimuli", "morphologies", "network", "dendrites")
@@ -83,3 +83,12 @@ class UnitError(StimulusError, ValueError):
 
 class ParameterError(StimulusError, ValueError):
     """An argument is out of its valid range, has the wrong shape or contradicts another."""
+
+
+class StimulusWarning(UserWarning):
+    """Base class of the ``stimuli`` package's warnings: a repairable oddity, not an error.
+
+    The same category as ``morphologies.errors.MorphologyWarning``,
+    ``network.errors.NetworkWarning`` and ``dendrites.errors.DendriteWarning``;
+    filter them with ``warnings.filterwarnings("ignore", category=StimulusWarning)``.
+    """

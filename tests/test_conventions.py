@@ -39,6 +39,45 @@ def test_each_package_has_the_root_and_the_two_categories(package):
     assert not issubclass(errors.ParameterError, errors.UnitError)
 
 
+WARNINGS = {"stimuli": "StimulusWarning", "morphologies": "MorphologyWarning",
+            "network": "NetworkWarning", "dendrites": "DendriteWarning"}
+
+
+@pytest.mark.parametrize("package", sorted(WARNINGS))
+def test_each_package_has_a_warning_root(package):
+    """A repairable oddity is a typed, filterable <Pkg>Warning(UserWarning) of errors.py."""
+    errors = importlib.import_module(f"{package}.errors")
+    root = getattr(errors, WARNINGS[package])
+    assert root.__bases__ == (UserWarning,) and WARNINGS[package] in errors.__all__
+
+
+@pytest.mark.parametrize("package", ["stimuli", "morphologies", "dendrites"])
+def test_every_warning_of_the_package_derives_from_its_root(package):
+    root = getattr(importlib.import_module(f"{package}.errors"), WARNINGS[package])
+    found = []
+    for path in sorted((ROOT / package).rglob("*.py")):
+        module = importlib.import_module(".".join(path.relative_to(ROOT).with_suffix("").parts)
+                                         .removesuffix(".__init__"))
+        found += [obj for obj in vars(module).values() if isinstance(obj, type)
+                  and issubclass(obj, Warning) and obj.__module__ == module.__name__]
+    assert root in found
+    assert all(issubclass(w, root) for w in found), [w for w in found if not issubclass(w, root)]
+
+
+def test_stimulus_warning_is_exported_and_filterable():
+    import warnings
+
+    import stimuli
+
+    assert stimuli.StimulusWarning is stimuli.errors.StimulusWarning and "StimulusWarning" in stimuli.__all__
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warnings.filterwarnings("ignore", category=stimuli.StimulusWarning)
+        warnings.warn("an oddity", stimuli.StimulusWarning)
+        warnings.warn("another", UserWarning)
+    assert [str(w.message) for w in caught] == ["another"]
+
+
 # ------------------------------------------------------------------ the same mistake
 
 def _stimuli():
