@@ -238,6 +238,9 @@ if kind == "morphologies":
 if kind == "stimuli":
     import stimuli
     stimuli.homogeneous_poisson(5.0, -1.0)
+if kind == "network":
+    import network
+    network.model.validate_model(dict(N_Cell=-1, dt=0.1, tstop=1.0, SEED=1))
 if kind == "subclass":
     from morphologies.errors import UnitError
     class Mine(UnitError):
@@ -260,7 +263,8 @@ def _run_script(tmp_path, imports, kind):
 
 BANNER = "Brian 2 encountered an unexpected error"
 LAST_LINE = {"morphologies": "morphologies.errors.MorphologyNotFoundError",
-             "stimuli": "stimuli.errors.ParameterError", "subclass": "Mine"}
+             "stimuli": "stimuli.errors.ParameterError", "subclass": "Mine",
+             "network": "network.errors.ModelValueError"}
 
 
 @pytest.mark.parametrize("kind, imports", [
@@ -268,6 +272,8 @@ LAST_LINE = {"morphologies": "morphologies.errors.MorphologyNotFoundError",
     ("stimuli", "import brian2"),
     ("morphologies", "import stimuli, morphologies\nimport brian2"),  # brian2 after the toolkit
     ("subclass", "import morphologies.discretisation"),         # morphologies imports brian2
+    ("network", "import network\nimport brian2"),                # network before brian2
+    ("network", "import brian2"),
 ])
 def test_toolkit_errors_bypass_brian2s_banner_and_leave_no_files(tmp_path, imports, kind):
     result, leftovers = _run_script(tmp_path, imports, kind)
@@ -285,7 +291,25 @@ def test_other_errors_still_reach_brian2s_handler(tmp_path):
     assert any(name.startswith("brian_debug_") for name in leftovers)  # brian2 keeps its log
 
 
-@pytest.mark.parametrize("package", ["stimuli", "morphologies"])
+def test_one_hook_for_stimuli_network_and_dendrites():
+    """network re-exports stimuli's hook; morphologies keeps its copy (layering) with the same rule."""
+    import network
+    import network.errors
+    import stimuli.errors
+
+    assert network.errors.install_error_hook is stimuli.errors.install_error_hook
+    assert network.install_error_hook is stimuli.errors.install_error_hook
+    assert network.errors.TOOLKIT_PACKAGES == stimuli.errors.TOOLKIT_PACKAGES
+    dendrites_errors = importlib.import_module("dendrites.errors")
+    assert getattr(dendrites_errors, "install_error_hook", stimuli.errors.install_error_hook) \
+        is stimuli.errors.install_error_hook
+    for cls in (network.ModelKeyError, stimuli.errors.UnitError, dendrites_errors.DendriteError):
+        assert network.errors.is_toolkit_exception(cls) and stimuli.errors.is_toolkit_error(cls)
+    assert not network.errors.is_toolkit_exception(KeyError)
+    assert not any(hasattr(network.errors, name) for name in ("_AfterBrian2Import", "_toolkit_excepthook"))
+
+
+@pytest.mark.parametrize("package", ["stimuli", "morphologies", "network"])
 def test_install_error_hook_wraps_only_brian2s_handler(monkeypatch, package):
 
     install_error_hook = importlib.import_module(f"{package}.errors").install_error_hook
@@ -303,5 +327,6 @@ def test_install_error_hook_wraps_only_brian2s_handler(monkeypatch, package):
     # installed once, whichever package's function runs next
     assert importlib.import_module("morphologies.errors").install_error_hook() is hook
     assert importlib.import_module("stimuli.errors").install_error_hook() is hook
+    assert importlib.import_module("network.errors").install_error_hook() is hook
     hook(RuntimeError, RuntimeError("x"), None)  # not a toolkit error: brian2's handler
     assert len(calls) == 1
