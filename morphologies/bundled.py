@@ -6,11 +6,12 @@ A bundled cell's name (``"L5pyr"``) is accepted wherever a morphology file is:
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
 from .errors import BundledCellNotFoundError
 
-__all__ = ["list_bundled", "bundled_path", "find_bundled", "load_bundled", "DATA_DIR"]
+__all__ = ["list_bundled", "bundled_path", "find_bundled", "similar_bundled", "load_bundled", "DATA_DIR"]
 
 #: Folder of the bundled files.
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -56,6 +57,35 @@ def find_bundled(name):
     return None
 
 
+def similar_bundled(name):
+    """Return the bundled names that look like ``name`` (a misspelling), closest first.
+
+    Parameters
+    ----------
+    name : str or os.PathLike
+        A name that is not a bundled cell (e.g. ``"L5pyrr"``).  Only a bare name
+        (no folder) is compared, without its extensions; case is ignored.
+
+    Returns
+    -------
+    list of str
+        Names of :func:`list_bundled` (possibly empty).
+    """
+    text = str(name)
+    if not text or Path(text).name != text:
+        return []
+    stem = text.split(".")[0].lower()
+    names = list_bundled()
+    by_lower = {n.lower(): n for n in names}
+    return [by_lower[n] for n in difflib.get_close_matches(stem, list(by_lower), n=3, cutoff=0.6)]
+
+
+def _suggestion(name):
+    """``"did you mean 'L5pyr'? "`` (the closest name) for a misspelt bundled name, else ``""``."""
+    close = similar_bundled(name)
+    return f"did you mean {close[0]!r}? " if close else ""
+
+
 def bundled_path(name):
     """Return the file of a bundled reconstruction.
 
@@ -78,7 +108,7 @@ def bundled_path(name):
     if path is None:
         raise BundledCellNotFoundError(
             f"no bundled morphology {name!r}.", path=DATA_DIR,
-            hint=f"use one of {list_bundled()}.")
+            hint=f"{_suggestion(name)}use one of {list_bundled()}.")
     return path
 
 

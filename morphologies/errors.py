@@ -312,6 +312,9 @@ def _is_brian2_hook(hook):
     return getattr(hook, "__module__", "") == "brian2.utils.logger"
 
 
+# The same hook as stimuli.errors.install_error_hook, which network uses: the layering
+# (morphologies imports no sibling package) is why this copy exists.  Both recognise
+# brian2's handler and each other's wrapper, so whichever runs first installs it once.
 def install_error_hook(packages=TOOLKIT_PACKAGES):
     """Let the toolkit's own exceptions bypass brian2's "unexpected error" handler.
 

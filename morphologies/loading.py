@@ -30,7 +30,7 @@ from .errors import (
     SomaError,
     UnsupportedFormatError,
 )
-from .bundled import find_bundled, list_bundled
+from .bundled import find_bundled, list_bundled, similar_bundled
 from .swc import parse_morphio_message, read_swc_samples
 
 __all__ = ["load", "check", "CheckReport", "SUPPORTED_FORMATS", "THREE_POINT_TOLERANCE"]
@@ -68,9 +68,12 @@ def _check_path(path):
             "this is a directory, not a morphology file.", path=path,
             hint="give the path of one .swc, .asc or .h5 file (`ls` the directory).")
     if not path.is_file():
+        close = similar_bundled(given)
+        guess = f"did you mean the bundled cell {close[0]!r}? " if close else ""
         raise MorphologyNotFoundError(
             "no such file.", path=path,
-            hint=f"check the path, or give the name of a bundled cell ({', '.join(list_bundled())}).")
+            hint=f"{guess}check the path, or give the name of a bundled cell "
+                 f"({', '.join(list_bundled())}).")
     if path.suffix.lower() not in SUPPORTED_FORMATS:
         raise UnsupportedFormatError(
             f"unsupported file type {path.suffix!r}.", path=path,

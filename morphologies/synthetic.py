@@ -15,7 +15,7 @@ import numpy as np
 from brian2 import um
 
 from .cell import Cell, type_code
-from .errors import ParameterError, install_error_hook
+from .errors import ParameterError, UnitError, install_error_hook
 from .units import to_plain, to_positive
 
 install_error_hook()  # brian2 is imported: a user's bad input must not end in its bug banner
@@ -36,8 +36,11 @@ def _angle(value, name):
 
 
 def _count(value, name, minimum):
-    """An integer count >= ``minimum`` (integer-valued floats accepted), else ParameterError."""
-    if (isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number))
+    """An integer count >= ``minimum`` (integer-valued floats accepted); UnitError for a non-number."""
+    if not isinstance(value, (bool, np.bool_, int, float, np.number)):
+        raise UnitError(f"argument {name!r} = {value!r} is not numeric; pass an integer >= {minimum}, "
+                        f"e.g. {name}={max(minimum, 2)}.")
+    if (isinstance(value, (bool, np.bool_))
             or not np.isfinite(value) or not float(value).is_integer() or value < minimum):
         raise ParameterError(f"argument {name!r} = {value!r} must be an integer >= {minimum}; "
                              f"pass e.g. {name}={max(minimum, 2)}.")

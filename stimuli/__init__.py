@@ -11,7 +11,7 @@ sibling package.
 """
 
 from . import arguments
-from .errors import ParameterError, StimulusError, UnitError
+from .errors import ParameterError, StimulusError, StimulusWarning, UnitError
 from .spikes import (
     SpikeTrains,
     correlated_poisson,
@@ -36,7 +36,7 @@ from .waveforms import (
 )
 
 __all__ = [
-    "StimulusError", "UnitError", "ParameterError", "arguments",
+    "StimulusError", "UnitError", "ParameterError", "StimulusWarning", "arguments",
     "SpikeTrains",
     "inhomogeneous_poisson", "homogeneous_poisson", "regular", "jittered",
     "synchronous_volleys", "sequence", "correlated_poisson",

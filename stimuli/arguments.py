@@ -92,7 +92,8 @@ def _strip_units(value, name, kind):
         return np.asarray(raw, dtype=np.float64)
     except (TypeError, ValueError):
         raise UnitError(
-            f"{name}={_short(value)} is not numeric; pass a number (or array) in {unit}."
+            f"{name}={_short(value)} is not numeric; pass "
+            f"{'a number (or array) in ' + unit if unit else 'a plain number (or array)'}."
         ) from None
 
 
@@ -347,8 +348,12 @@ def as_number(value, name, *, lower=None, upper=None):
 def as_probability(value, name):
     """Return a scalar probability in [0, 1] (e.g. ``correlation``, ``p_participate``).
 
-    :func:`as_number` (a finite scalar) followed by :func:`check_probability`.
+    :func:`as_number` (a finite scalar) followed by :func:`check_probability`; a
+    non-numeric value is a :class:`~stimuli.errors.UnitError`.
     """
+    units = _brian_units()
+    if units is None or not isinstance(value, units.Quantity):
+        _numeric(value, name, "a probability (a number in [0, 1])", UnitError)
     return float(check_probability(as_number(value, name), name))
 
 
@@ -497,32 +502,77 @@ def to_plain(value, unit, name, *, error=UnitError):
         target = _unit_object(unit) if unit != "1" else 1.0
         target_dim = units.get_dimensions(target)
         if units.get_dimensions(value) is not target_dim:
+            if unit == "1":
+                raise error(f"{name}={_short(value)} has dimension '{units.get_dimensions(value)}' but "
+                            f"must be dimensionless; pass a plain number.")
             raise error(
                 f"{name}={_short(value)} has dimension '{units.get_dimensions(value)}' but must "
                 f"be in {unit} (dimension '{target_dim}'); pass a Quantity such as "
-                f"5*{unit.split('*')[0].split('/')[0] if unit != '1' else ''} or a plain number in {unit}."
+                f"5*{unit.split('*')[0].split('/')[0]} or a plain number in {unit}."
             )
         arr = np.asarray(value / target, dtype=np.float64)
     else:
-        if isinstance(value, (bool, np.bool_, str, bytes)):
-            raise error(f"{name}={value!r} is not numeric; pass a number in {unit}.")
-        try:
-            raw = np.asarray(value)
-            if raw.dtype.kind not in "iuf":  # None, bool, str or object arrays are not numbers
-                raise TypeError
-            arr = np.asarray(raw, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise error(f"{name}={_short(value)} is not numeric; pass a number (or array) in {unit}.") from None
+        arr = _numeric(value, name, _plain_number(unit), error)
     return float(arr) if arr.ndim == 0 else arr
 
 
-def check_positive(value, name, *, strict=True, unit="", error=ParameterError):
+def _plain_number(unit):
+    """How a plain number in ``unit`` is named in messages ("a number in ms", "a dimensionless number")."""
+    return "a dimensionless number" if unit == "1" else f"a number in {unit}"
+
+
+def _numeric(value, name, expected, error):
+    """Return the plain (non-Quantity) ``value`` as a float64 array, or raise ``error``.
+
+    Parameters
+    ----------
+    value : object
+        Value that must be a number or an array of numbers (bool, str, bytes,
+        None and object arrays are not).
+    name : str
+        Argument name used in the message.
+    expected : str
+        What is expected, e.g. ``"a number in ms"`` or ``"a probability in [0, 1]"``.
+    error : type
+        Exception class raised for a non-numeric value.
+    """
+    if isinstance(value, (bool, np.bool_, str, bytes)):
+        raise error(f"{name}={value!r} is not numeric; pass {expected}.")
+    try:
+        raw = np.asarray(value)
+        if raw.dtype.kind not in "iuf":  # None, bool, str or object arrays are not numbers
+            raise TypeError
+        return np.asarray(raw, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise error(f"{name}={_short(value)} is not numeric; pass {expected} (or an array of them).") from None
+
+
+def _unit_error_for(error, unit_error):
+    """The class raised for a non-numeric value by a ``check_*`` function.
+
+    ``unit_error`` if given; otherwise the ``UnitError`` of the package whose
+    ``errors`` module defines ``error`` (so ``error=network.ModelValueError`` alone
+    gives ``network.UnitError``), or :class:`~stimuli.errors.UnitError` when that
+    package has none.  Looked up in :data:`sys.modules`: nothing is imported.
+    """
+    if unit_error is not None:
+        return unit_error
+    package = getattr(error, "__module__", "").split(".")[0]
+    errors = sys.modules.get(f"{package}.errors")
+    candidate = getattr(errors, "UnitError", None)
+    if isinstance(candidate, type) and issubclass(candidate, Exception):
+        return candidate
+    return UnitError
+
+
+def check_positive(value, name, *, strict=True, unit="", error=ParameterError, unit_error=None):
     """Check that every element of the plain number(s) ``value`` is finite and > 0 (>= 0 if not ``strict``).
 
     Parameters
     ----------
     value : float or numpy.ndarray
-        Already-converted plain number(s).
+        Already-converted plain number(s).  A brian2 Quantity is refused: convert
+        it with :func:`to_plain` first, so its unit is never guessed.
     name : str
         Argument name used in error messages.
     strict : bool
@@ -530,14 +580,32 @@ def check_positive(value, name, *, strict=True, unit="", error=ParameterError):
     unit : str
         Unit printed after the value in messages.
     error : type
-        Exception class raised (default :class:`~stimuli.errors.ParameterError`).
+        Exception class raised for a value out of range (default
+        :class:`~stimuli.errors.ParameterError`).
+    unit_error : type, optional
+        Exception class raised for a non-numeric value or a Quantity (default: the
+        ``UnitError`` of ``error``'s package, :class:`~stimuli.errors.UnitError` for
+        the default ``error``).
 
     Returns
     -------
     float or numpy.ndarray
         ``value`` unchanged.
+
+    Raises
+    ------
+    UnitError
+        ``unit_error`` for a non-numeric value (str, bool, None...) or a Quantity.
+    ParameterError
+        ``error`` for a value that is not finite or not > 0 (>= 0).
     """
-    arr = np.asarray(value, dtype=np.float64)
+    unit_error = _unit_error_for(error, unit_error)
+    units = _brian_units()
+    if units is not None and isinstance(value, units.Quantity):
+        raise unit_error(
+            f"{name}={_short(value)} is a brian2 Quantity, but check_positive takes plain numbers; "
+            f"convert it first with to_plain({name}, {unit or '1'!r}, {name!r}).")
+    arr = _numeric(value, name, _plain_number(unit or "1"), unit_error)
     bad = ~np.isfinite(arr) | ((arr <= 0) if strict else (arr < 0))
     if np.any(bad):
         first = arr.flat[int(np.flatnonzero(bad)[0])]
@@ -547,19 +615,36 @@ def check_positive(value, name, *, strict=True, unit="", error=ParameterError):
     return value
 
 
-def check_probability(value, name, *, error=ParameterError):
+def check_probability(value, name, *, error=ParameterError, unit_error=None):
     """Return the probability (or array of probabilities) ``value``, checked to lie in [0, 1].
 
     Parameters
     ----------
     value : float or array_like
-        Dimensionless probability.
+        Dimensionless probability (a dimensionless brian2 Quantity is accepted).
     name : str
         Argument name used in error messages.
     error : type
-        Exception class raised (default :class:`~stimuli.errors.ParameterError`).
+        Exception class raised for a value outside [0, 1] or not finite (default
+        :class:`~stimuli.errors.ParameterError`).
+    unit_error : type, optional
+        Exception class raised for a non-numeric value or a Quantity with a
+        dimension (default: the ``UnitError`` of ``error``'s package,
+        :class:`~stimuli.errors.UnitError` for the default ``error``).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        A Python float for a scalar, a float64 array otherwise.
     """
-    arr = to_plain(value, "1", name, error=error)
+    unit_error = _unit_error_for(error, unit_error)
+    units = _brian_units()
+    if units is not None and (isinstance(value, units.Quantity) or (
+            isinstance(value, (list, tuple)) and any(isinstance(v, units.Quantity) for v in value))):
+        arr = to_plain(value, "1", name, error=unit_error)
+    else:
+        arr = _numeric(value, name, "a probability (a number in [0, 1])", unit_error)
+        arr = float(arr) if arr.ndim == 0 else arr
     a = np.asarray(arr)
     bad = ~np.isfinite(a) | (a < 0) | (a > 1)
     if np.any(bad):
@@ -568,7 +653,7 @@ def check_probability(value, name, *, error=ParameterError):
     return arr
 
 
-def check_count(value, name, *, minimum=0, error=ParameterError):
+def check_count(value, name, *, minimum=0, error=ParameterError, unit_error=None):
     """Return the integer count ``value`` (integer-valued floats accepted), checked >= ``minimum``.
 
     Parameters
@@ -580,10 +665,22 @@ def check_count(value, name, *, minimum=0, error=ParameterError):
     minimum : int
         Smallest allowed value (default 0).
     error : type
-        Exception class raised (default :class:`~stimuli.errors.ParameterError`).
+        Exception class raised for a bool, a fractional, non-finite or too small
+        value (default :class:`~stimuli.errors.ParameterError`).
+    unit_error : type, optional
+        Exception class raised for a non-numeric value (a str, None, a list...)
+        (default: the ``UnitError`` of ``error``'s package,
+        :class:`~stimuli.errors.UnitError` for the default ``error``).
     """
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, np.number)) \
-            or not np.isfinite(value) or not float(value).is_integer() or value < minimum:
+    if not isinstance(value, (bool, np.bool_, numbers.Real, np.number)):
+        if isinstance(value, (list, tuple, np.ndarray)) and np.asarray(value).dtype.kind in "iuf":
+            raise error(f"{name}={_short(value)} must be a single integer >= {minimum}, got an array "
+                        f"of shape {np.shape(value)}; pass e.g. {name}={max(minimum, 1)}.")
+        raise _unit_error_for(error, unit_error)(
+            f"{name}={_short(value)} is not numeric; pass an integer >= {minimum}, "
+            f"e.g. {name}={max(minimum, 1)}.")
+    if isinstance(value, (bool, np.bool_)) or not np.isfinite(value) \
+            or not float(value).is_integer() or value < minimum:
         raise error(f"{name}={value!r} must be an integer >= {minimum}; pass e.g. {name}={max(minimum, 1)}.")
     return int(value)
 
@@ -606,7 +703,7 @@ def check_seed(value, name="seed", *, error=ParameterError):
     return int(value)
 
 
-def check_indices(values, size, name, *, error=ParameterError):
+def check_indices(values, size, name, *, error=ParameterError, unit_error=None):
     """Return integer indices into a collection of ``size`` items as an int64 1-D array.
 
     Parameters
@@ -618,13 +715,22 @@ def check_indices(values, size, name, *, error=ParameterError):
     name : str
         Argument name used in error messages.
     error : type
-        Exception class raised (default :class:`~stimuli.errors.ParameterError`).
+        Exception class raised for a wrong shape, fractional or out-of-range
+        indices (default :class:`~stimuli.errors.ParameterError`).
+    unit_error : type, optional
+        Exception class raised for non-numeric indices (str, bool, None, objects)
+        (default: the ``UnitError`` of ``error``'s package,
+        :class:`~stimuli.errors.UnitError` for the default ``error``).
     """
     arr = np.atleast_1d(np.asarray(values))
     if arr.ndim != 1:
         raise error(f"{name} must be a 1-D array of indices, got shape {arr.shape}.")
+    if arr.size and arr.dtype.kind not in "iuf":
+        raise _unit_error_for(error, unit_error)(
+            f"{name}={_short(values)} is not numeric (dtype {arr.dtype}); pass integer indices "
+            f"in 0..{size - 1}, e.g. np.asarray({name}, dtype=int).")
     if arr.size and arr.dtype.kind not in "iu":
-        ok = arr.dtype.kind == "f" and bool(np.all(np.isfinite(arr) & (arr == np.round(arr))))
+        ok = bool(np.all(np.isfinite(arr) & (arr == np.round(arr))))
         if not ok:
             raise error(f"{name} must hold integer indices, got dtype {arr.dtype}; "
                         f"pass e.g. np.asarray({name}, dtype=int).")

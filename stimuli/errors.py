@@ -13,23 +13,37 @@ keeps it out of brian2's "unexpected error" handler.
 
 import sys
 
-__all__ = ["StimulusError", "UnitError", "ParameterError", "install_error_hook",
-           "TOOLKIT_PACKAGES"]
+__all__ = ["StimulusError", "UnitError", "ParameterError", "StimulusWarning",
+           "install_error_hook", "is_toolkit_error", "TOOLKIT_PACKAGES"]
 
 #: Packages whose exceptions are user errors, not brian2 bugs (see :func:`install_error_hook`).
 TOOLKIT_PACKAGES = ("stimuli", "morphologies", "network", "dendrites")
 
 
-def _is_toolkit_error(exc_type, packages):
-    return any(getattr(cls, "__module__", "").split(".")[0] in packages
+def is_toolkit_error(exc_type, packages=TOOLKIT_PACKAGES):
+    """Whether an exception class (or one of its bases) is defined in one of ``packages``.
+
+    Parameters
+    ----------
+    exc_type : type
+        An exception class.
+    packages : tuple of str, optional
+        Top-level package names (default :data:`TOOLKIT_PACKAGES`).
+
+    Returns
+    -------
+    bool
+    """
+    return any((getattr(cls, "__module__", "") or "").split(".")[0] in packages
                for cls in getattr(exc_type, "__mro__", ()))
 
 
 def install_error_hook(packages=TOOLKIT_PACKAGES):
     """Let the toolkit's own exceptions bypass brian2's "unexpected error" handler.
 
-    The same function as ``morphologies.errors.install_error_hook`` (the layering
-    keeps ``stimuli`` and ``morphologies`` apart, so each has it).  If brian2's
+    The toolkit's one excepthook: ``network`` uses this function
+    (``network.errors.install_error_hook`` is it); ``morphologies``, which may not
+    import ``stimuli``, keeps the same function in ``morphologies.errors``.  If brian2's
     handler is the current :data:`sys.excepthook`, this wraps it: an exception whose
     class (or a base class) is defined in one of ``packages`` is printed by Python's
     default hook and brian2's temporary ``brian_debug_*.log`` / ``brian_script_*.py``
@@ -55,7 +69,7 @@ def install_error_hook(packages=TOOLKIT_PACKAGES):
     packages = tuple(packages)
 
     def toolkit_excepthook(exc_type, exc_value, exc_tb):
-        if _is_toolkit_error(exc_type, packages):
+        if is_toolkit_error(exc_type, packages):
             return sys.__excepthook__(exc_type, exc_value, exc_tb)
         return current(exc_type, exc_value, exc_tb)
 
@@ -83,3 +97,12 @@ class UnitError(StimulusError, ValueError):
 
 class ParameterError(StimulusError, ValueError):
     """An argument is out of its valid range, has the wrong shape or contradicts another."""
+
+
+class StimulusWarning(UserWarning):
+    """Base class of the ``stimuli`` package's warnings: a repairable oddity, not an error.
+
+    The same category as ``morphologies.errors.MorphologyWarning``,
+    ``network.errors.NetworkWarning`` and ``dendrites.errors.DendriteWarning``;
+    filter them with ``warnings.filterwarnings("ignore", category=StimulusWarning)``.
+    """

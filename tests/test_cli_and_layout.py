@@ -75,3 +75,20 @@ def test_readme_morphology_example_runs(tmp_path, monkeypatch):
     assert len(namespace["apical"]) > 0
     html = (tmp_path / "L5pyr.html").read_text()
     assert "plotly" in html and "<script src=\"http" not in html
+
+
+def _skipping_calls(path):
+    """``path:line`` of every pytest.importorskip / pytest.skip / pytest.mark.skip(if) / xfail in ``path``."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Attribute) and node.attr in {"importorskip", "skip", "skipif", "xfail"}:
+            owner = ast.unparse(node.value)
+            if owner in {"pytest", "pytest.mark"}:
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno} {owner}.{node.attr}")
+    return found
+
+
+def test_no_test_is_skipped():
+    """Skips are failures here: NEURON, Arbor and brian2 are installed in CI, import them plainly."""
+    offenders = [hit for path in sorted((ROOT / "tests").glob("*.py")) for hit in _skipping_calls(path)]
+    assert not offenders, offenders

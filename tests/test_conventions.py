@@ -39,6 +39,45 @@ def test_each_package_has_the_root_and_the_two_categories(package):
     assert not issubclass(errors.ParameterError, errors.UnitError)
 
 
+WARNINGS = {"stimuli": "StimulusWarning", "morphologies": "MorphologyWarning",
+            "network": "NetworkWarning", "dendrites": "DendriteWarning"}
+
+
+@pytest.mark.parametrize("package", sorted(WARNINGS))
+def test_each_package_has_a_warning_root(package):
+    """A repairable oddity is a typed, filterable <Pkg>Warning(UserWarning) of errors.py."""
+    errors = importlib.import_module(f"{package}.errors")
+    root = getattr(errors, WARNINGS[package])
+    assert root.__bases__ == (UserWarning,) and WARNINGS[package] in errors.__all__
+
+
+@pytest.mark.parametrize("package", ["stimuli", "morphologies", "dendrites"])
+def test_every_warning_of_the_package_derives_from_its_root(package):
+    root = getattr(importlib.import_module(f"{package}.errors"), WARNINGS[package])
+    found = []
+    for path in sorted((ROOT / package).rglob("*.py")):
+        module = importlib.import_module(".".join(path.relative_to(ROOT).with_suffix("").parts)
+                                         .removesuffix(".__init__"))
+        found += [obj for obj in vars(module).values() if isinstance(obj, type)
+                  and issubclass(obj, Warning) and obj.__module__ == module.__name__]
+    assert root in found
+    assert all(issubclass(w, root) for w in found), [w for w in found if not issubclass(w, root)]
+
+
+def test_stimulus_warning_is_exported_and_filterable():
+    import warnings
+
+    import stimuli
+
+    assert stimuli.StimulusWarning is stimuli.errors.StimulusWarning and "StimulusWarning" in stimuli.__all__
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warnings.filterwarnings("ignore", category=stimuli.StimulusWarning)
+        warnings.warn("an oddity", stimuli.StimulusWarning)
+        warnings.warn("another", UserWarning)
+    assert [str(w.message) for w in caught] == ["another"]
+
+
 # ------------------------------------------------------------------ the same mistake
 
 def _stimuli():
@@ -85,6 +124,23 @@ MISTAKES = {
         "morphologies": (lambda: importlib.import_module("morphologies").ball_and_stick(
             length="long"), "UnitError"),
     },
+    "text where a count is expected": {
+        "stimuli": (lambda: _stimuli().homogeneous_poisson(5.0, 100.0, n_sources="ten"), "UnitError"),
+        "morphologies": (lambda: importlib.import_module("morphologies").rall_tree(levels="three"),
+                         "UnitError"),
+    },
+    "text where a probability is expected": {
+        "stimuli": (lambda: _stimuli().synchronous_volleys([10.0], 5, p_participate="half", seed=1),
+                    "UnitError"),
+        "stimuli.arguments": (lambda: _stimuli().arguments.check_probability("a", "p"), "UnitError"),
+    },
+    "text where a length or a positive number is expected": {
+        "stimuli.arguments": (lambda: _stimuli().arguments.check_positive("a", "tau", unit="ms"),
+                              "UnitError"),
+        "morphologies": (lambda: importlib.import_module("morphologies").discretise(
+            importlib.import_module("morphologies").ball_and_stick(), rule="max_length",
+            max_length="long"), "UnitError"),
+    },
     "negative count": {
         "stimuli": (lambda: _stimuli().homogeneous_poisson(5.0, 100.0, n_sources=-1),
                     "ParameterError"),
@@ -119,11 +175,16 @@ CASES = [pytest.param(mistake, package, id=f"{mistake}-{package}")
 @pytest.mark.parametrize("mistake, package", CASES)
 def test_the_same_mistake_raises_the_same_category(mistake, package):
     call, category = MISTAKES[mistake][package]
+    package = package.split(".")[0]  # "stimuli.arguments": the shared checks called directly
     errors = importlib.import_module(f"{package}.errors")
     with pytest.raises(getattr(errors, category)) as info:
         call()
     assert isinstance(info.value, ValueError) and isinstance(info.value, getattr(errors, ROOTS[package]))
+    other = {"UnitError": "ParameterError", "ParameterError": "UnitError"}[category]
+    assert not isinstance(info.value, getattr(errors, other)), "the two categories are distinct"
     assert len(str(info.value)) > 20  # a message saying what is wrong
+    if mistake.startswith("text where"):
+        assert "is not numeric" in str(info.value) and " in ." not in str(info.value)
 
 
 def test_every_mistake_is_tried_in_two_packages_or_more():
@@ -177,6 +238,9 @@ if kind == "morphologies":
 if kind == "stimuli":
     import stimuli
     stimuli.homogeneous_poisson(5.0, -1.0)
+if kind == "network":
+    import network
+    network.model.validate_model(dict(N_Cell=-1, dt=0.1, tstop=1.0, SEED=1))
 if kind == "subclass":
     from morphologies.errors import UnitError
     class Mine(UnitError):
@@ -199,7 +263,8 @@ def _run_script(tmp_path, imports, kind):
 
 BANNER = "Brian 2 encountered an unexpected error"
 LAST_LINE = {"morphologies": "morphologies.errors.MorphologyNotFoundError",
-             "stimuli": "stimuli.errors.ParameterError", "subclass": "Mine"}
+             "stimuli": "stimuli.errors.ParameterError", "subclass": "Mine",
+             "network": "network.errors.ModelValueError"}
 
 
 @pytest.mark.parametrize("kind, imports", [
@@ -207,6 +272,8 @@ LAST_LINE = {"morphologies": "morphologies.errors.MorphologyNotFoundError",
     ("stimuli", "import brian2"),
     ("morphologies", "import stimuli, morphologies\nimport brian2"),  # brian2 after the toolkit
     ("subclass", "import morphologies.discretisation"),         # morphologies imports brian2
+    ("network", "import network\nimport brian2"),                # network before brian2
+    ("network", "import brian2"),
 ])
 def test_toolkit_errors_bypass_brian2s_banner_and_leave_no_files(tmp_path, imports, kind):
     result, leftovers = _run_script(tmp_path, imports, kind)
@@ -224,7 +291,25 @@ def test_other_errors_still_reach_brian2s_handler(tmp_path):
     assert any(name.startswith("brian_debug_") for name in leftovers)  # brian2 keeps its log
 
 
-@pytest.mark.parametrize("package", ["stimuli", "morphologies"])
+def test_one_hook_for_stimuli_network_and_dendrites():
+    """network re-exports stimuli's hook; morphologies keeps its copy (layering) with the same rule."""
+    import network
+    import network.errors
+    import stimuli.errors
+
+    assert network.errors.install_error_hook is stimuli.errors.install_error_hook
+    assert network.install_error_hook is stimuli.errors.install_error_hook
+    assert network.errors.TOOLKIT_PACKAGES == stimuli.errors.TOOLKIT_PACKAGES
+    dendrites_errors = importlib.import_module("dendrites.errors")
+    assert getattr(dendrites_errors, "install_error_hook", stimuli.errors.install_error_hook) \
+        is stimuli.errors.install_error_hook
+    for cls in (network.ModelKeyError, stimuli.errors.UnitError, dendrites_errors.DendriteError):
+        assert network.errors.is_toolkit_exception(cls) and stimuli.errors.is_toolkit_error(cls)
+    assert not network.errors.is_toolkit_exception(KeyError)
+    assert not any(hasattr(network.errors, name) for name in ("_AfterBrian2Import", "_toolkit_excepthook"))
+
+
+@pytest.mark.parametrize("package", ["stimuli", "morphologies", "network"])
 def test_install_error_hook_wraps_only_brian2s_handler(monkeypatch, package):
 
     install_error_hook = importlib.import_module(f"{package}.errors").install_error_hook
@@ -242,5 +327,6 @@ def test_install_error_hook_wraps_only_brian2s_handler(monkeypatch, package):
     # installed once, whichever package's function runs next
     assert importlib.import_module("morphologies.errors").install_error_hook() is hook
     assert importlib.import_module("stimuli.errors").install_error_hook() is hook
+    assert importlib.import_module("network.errors").install_error_hook() is hook
     hook(RuntimeError, RuntimeError("x"), None)  # not a toolkit error: brian2's handler
     assert len(calls) == 1

@@ -105,6 +105,38 @@ def test_bundled_names_are_accepted_wherever_a_file_is(tmp_path, capsys):
     assert main(["check", "L5pyrr"]) == 2
     line = _one_error_line(capsys.readouterr().err, "check")
     assert "no such file" in line and "L23BC, L23BPC, L23pyr, L5pyr" in line
+    assert "did you mean the bundled cell 'L5pyr'?" in line
+
+
+@pytest.mark.parametrize("given, closest", [
+    ("L5pyrr", "L5pyr"), ("l5pyr", "L5pyr"), ("L23pr", "L23pyr"), ("L23BCC", "L23BC"),
+    ("L5pyrr.swc", "L5pyr"),
+])
+def test_a_misspelt_bundled_name_suggests_the_closest(tmp_path, monkeypatch, given, closest):
+    from morphologies import load
+    from morphologies.bundled import similar_bundled
+    from morphologies.errors import MorphologyNotFoundError
+
+    monkeypatch.chdir(tmp_path)
+    assert similar_bundled(given)[0] == closest
+    with pytest.raises(MorphologyNotFoundError) as info:
+        load(given)
+    assert type(info.value) is MorphologyNotFoundError
+    assert f"did you mean the bundled cell {closest!r}?" in str(info.value)
+    assert str(info.value).count("did you mean") == 1
+
+
+@pytest.mark.parametrize("given", ["xyz", "neuron.swc", "sub/L5pyrr"])
+def test_no_suggestion_for_names_unlike_a_bundled_cell(tmp_path, monkeypatch, given):
+    from morphologies import load
+    from morphologies.bundled import similar_bundled
+    from morphologies.errors import MorphologyNotFoundError
+
+    monkeypatch.chdir(tmp_path)
+    assert similar_bundled(given) == []
+    with pytest.raises(MorphologyNotFoundError) as info:
+        load(given)
+    assert "did you mean" not in str(info.value) and "no such file" in str(info.value)
 
 
 def test_bundled_name_beside_a_file_of_that_name(tmp_path, monkeypatch):
@@ -122,10 +154,12 @@ def test_unknown_bundled_name_is_a_key_error():
     from morphologies import load_bundled
     from morphologies.errors import BundledCellNotFoundError, MorphologyError
 
-    with pytest.raises(KeyError) as info:
+    with pytest.raises(BundledCellNotFoundError) as info:
         load_bundled("L6pyr")
-    assert isinstance(info.value, (BundledCellNotFoundError, MorphologyError, FileNotFoundError))
-    assert "no bundled morphology 'L6pyr'" in str(info.value) and "L5pyr" in str(info.value)
+    assert type(info.value) is BundledCellNotFoundError
+    assert isinstance(info.value, KeyError) and isinstance(info.value, MorphologyError)
+    assert "no bundled morphology 'L6pyr'" in str(info.value)
+    assert "did you mean 'L5pyr'?" in str(info.value)
     assert not str(info.value).startswith('"')  # readable, not a quoted KeyError
 
 

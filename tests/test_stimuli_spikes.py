@@ -363,7 +363,7 @@ def test_unique_per_bin_drops_exactly_the_duplicates():
 
 
 def test_to_brian_feeds_spike_generator_group():
-    brian2 = pytest.importorskip("brian2")
+    import brian2
     st = inhomogeneous_poisson(np.full(100, 500.0), 0.1, 10, seed=2).unique_per_bin(0.1)[0]
     indices, times = st.to_brian(dt_ms=0.1)
     group = brian2.SpikeGeneratorGroup(10, indices, times, dt=0.1 * brian2.ms)
@@ -382,7 +382,7 @@ def test_to_brian_feeds_spike_generator_group():
 
 
 def test_quantities_are_converted():
-    brian2 = pytest.importorskip("brian2")
+    import brian2
     ms, Hz = brian2.ms, brian2.Hz
     a = inhomogeneous_poisson(np.full(100, 20.0) * Hz, 0.1 * ms, 5, seed=1, t_start=2 * ms)
     b = inhomogeneous_poisson(np.full(100, 20.0), 0.1, 5, seed=1, t_start=2.0)
