@@ -228,7 +228,12 @@ def test_plot_13_toy_network_steps(run_example):
 def test_plot_14_visual_input(run_example):
     g = run_example("plot_14_visual_input.py")
     m = g["modulation"]["Exc"]
-    assert m[2.0] > 3 * np.mean([m[f] for f in g["OFF_HARMONIC"]])  # follows the grating's 2 Hz
+    # follows the grating's 2 Hz: measured ratios 2 Hz / mean(3, 5, 7, 9 Hz) of
+    # 13.3, 15.8, 10.6 and 15.7 over this and 3 other seed sets (reduced size), so 3x
+    # keeps a wide margin; and deeper than a full-depth sinusoid (a rectified one
+    # has pi/2; measured 1.33-1.44)
+    assert m[2.0] > 3 * np.mean([m[f] for f in g["OFF_HARMONIC"]]), m
+    assert m[2.0] > 1.0, m
     assert g["rates"]["Exc"]["during"] > g["rates"]["Exc"]["before"]
 
 
