@@ -171,19 +171,80 @@ def test_plot_12_toy_network_stim(run_example):
         assert n[event] == 0, (event, n)
 
 
+def lif_step_spike_steps(Gl, Cm, El, Vthre, Vreset, Trefrac, I, duration, dt):
+    """Spikes of a forward-Euler LIF (brian2's ``method="euler"``) under a current step.
+
+    Returns the number of spikes inside a step of ``duration`` ms starting at rest
+    and the continuous-time latency ``t* = tau ln(I / (I - Gl (Vthre - El)))`` (ms).
+    From rest, Euler's membrane is ``V_n = El + (I/Gl) (1 - (1 - dt/tau)^n)``
+    after ``n`` steps, so the first spike is at step ``ceil(ln(1 - Gl dV / I) /
+    ln(1 - dt/tau))``; the following ones restart from ``Vreset`` after
+    ``Trefrac``.
+    """
+    tau, v_inf = Cm / Gl, I / Gl  # ms, mV above El
+    t_star = tau * np.log(v_inf / (v_inf - (Vthre - El))) if v_inf > Vthre - El else np.inf
+    steps, n_spikes, v0 = int(round(duration / dt)), 0, 0.0  # v0: mV above El
+    while True:
+        x = (v_inf - (Vthre - El)) / (v_inf - v0)
+        if not 0 < x < 1:
+            return n_spikes, t_star
+        n = int(np.ceil(np.log(x) / np.log(1 - dt / tau)))
+        if n > steps:
+            return n_spikes, t_star
+        n_spikes += 1
+        steps -= n + int(round(Trefrac / dt))
+        v0 = Vreset - El
+
+
 def test_plot_13_toy_network_steps(run_example):
     g = run_example("plot_13_toy_network_steps.py")
-    for cell, count in g["spikes_in_step"].items():    # each step makes its cell fire
-        assert count >= 2, (cell, count)
-    data = g["data"]
-    for pop in ("Exc", "Inh"):                         # nothing fires before the first step
-        assert np.all(data[f"tRASTER_{pop}"] >= g["STEPS"][0][2])
+    M, data, dt = g["Model"], g["data"], g["Model"]["dt"]
+    amplitude = 280.0  # pA, the script's
+    for pop, cell, start, duration in g["STEPS"]:
+        p = {k: M[f"{pop}_{k}"] for k in ("Gl", "Cm", "El", "Vthre", "Vreset", "Trefrac")}
+        expected, t_star = lif_step_spike_steps(**p, I=amplitude, duration=duration, dt=dt)
+        t = data[f"tRASTER_{pop}"][data[f"iRASTER_{pop}"] == cell]
+        inside = t[(t >= start) & (t < start + duration)]
+        # one spike per stepped cell: a 25 ms step on an E cell ends 0.055 ms before
+        # t* = 25.055 ms, and Euler (dt 0.1 ms) reaches threshold on the step's last
+        # time step (by 0.003 mV); an I cell (t* = 18.69 ms) fires once in 20 ms
+        assert expected == 1 and inside.size == expected, (pop, cell, inside, expected)
+        # latency: the spike is recorded at the start of the step whose update
+        # crosses threshold (up to dt before the crossing), and Euler's latency is
+        # shorter than t* by t* dt / (2 tau) to first order
+        latency = inside[0] - start
+        tau = p["Cm"] / p["Gl"]
+        assert 0 <= t_star - latency <= dt + t_star * dt / tau, (pop, cell, latency, t_star)
+    # no cell fires outside its own pulse: the single PSPs of the hand-wired synapses
+    # (16 nS E, 40 nS I, one presynaptic cell stepped at a time) stay subthreshold
+    for pop in ("Exc", "Inh"):
+        for cell in range(M[f"N_{pop}"]):
+            t = data[f"tRASTER_{pop}"][data[f"iRASTER_{pop}"] == cell]
+            mine = [(s, d) for p_, c, s, d in g["STEPS"] if (p_, c) == (pop, cell)]
+            in_pulse = np.zeros(t.size, bool)
+            for s, d in mine:
+                in_pulse |= (t >= s) & (t < s + d)
+            assert in_pulse.all(), (pop, cell, t)
+    # the stepped E0's spike (154.9 ms) depolarises its targets E1, E3, E4 (Exc-Exc
+    # pairs (0, 1), (0, 3), (0, 4)), and not E2 (no synapse from E0)
+    V, idx = data["VMS_Exc"], list(data["VMS_Exc_indices"])
+    t_spike = data["tRASTER_Exc"][data["iRASTER_Exc"] == 0][0]
+    window = (data["t_array"] > t_spike) & (data["t_array"] < t_spike + 30.0)
+    peak = {c: V[idx.index(c)][window].max() - M["Exc_El"] for c in range(5)}
+    for c in (1, 3, 4):
+        assert peak[c] > 1.0, (c, peak)                # mV: an EPSP
+    assert abs(peak[2]) < 1e-6, peak
 
 
 def test_plot_14_visual_input(run_example):
     g = run_example("plot_14_visual_input.py")
     m = g["modulation"]["Exc"]
-    assert m[2.0] > 3 * np.mean([m[f] for f in g["OFF_HARMONIC"]])  # follows the grating's 2 Hz
+    # follows the grating's 2 Hz: measured ratios 2 Hz / mean(3, 5, 7, 9 Hz) of
+    # 13.3, 15.8, 10.6 and 15.7 over this and 3 other seed sets (reduced size), so 3x
+    # keeps a wide margin; and deeper than a full-depth sinusoid (a rectified one
+    # has pi/2; measured 1.33-1.44)
+    assert m[2.0] > 3 * np.mean([m[f] for f in g["OFF_HARMONIC"]]), m
+    assert m[2.0] > 1.0, m
     assert g["rates"]["Exc"]["during"] > g["rates"]["Exc"]["before"]
 
 

@@ -19,8 +19,16 @@ steps are part of the model: no callback, no stop, and the same code works with
 ``cpp_standalone``.
 
 **The figure.** Raster and membrane potentials: each pulse makes its cell fire
-(280 pA x 1 / 10 nS = 28 mV above rest, beyond the 17-20 mV to threshold), and
-its targets show the postsynaptic potentials of the hand-wired synapses.
+once. 280 pA / 10 nS = 28 mV above rest is beyond the 17 (I) or 20 (E) mV to
+threshold, but with tau = 20 ms the membrane gets there only after
+``t* = tau ln(I / (I - Gl (Vthre - El)))``: 18.7 ms for an I cell (20 ms pulse)
+and 25.06 ms for an E cell, just past its 25 ms pulse. With brian2's forward
+Euler step (0.1 ms) the E cells cross threshold on the last step of their pulse
+(by 0.003 mV, at ``start + 24.9 ms``); in exact arithmetic they would miss it by
+0.02 mV. After the reset a second spike would need another 3 + t* ms: one spike
+per pulse. The targets show the postsynaptic potentials of the hand-wired
+synapses (E0's spike depolarises E1, E3 and E4 by 15 mV, below threshold), and
+no cell fires outside its own pulse.
 
 **Reduced size**: none (7 cells).
 """
@@ -69,7 +77,7 @@ data = ntwk.recording.collect(NTWK)
 spikes_in_step, spikes_outside_step = {}, {}
 for pop, cell, start, duration in STEPS:
     t = data[f"tRASTER_{pop}"][data[f"iRASTER_{pop}"] == cell]
-    inside = (t >= start) & (t < start + duration + 2.0)  # 2 ms: a spike at the end of the step
+    inside = (t >= start) & (t < start + duration)
     spikes_in_step[(pop, cell)] = int(inside.sum())
     spikes_outside_step[(pop, cell)] = int((~inside).sum())
 print("spikes in own step:", spikes_in_step, "outside:", spikes_outside_step)

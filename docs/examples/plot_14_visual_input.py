@@ -18,16 +18,28 @@ spatial frequency 0.06-0.08 cycles per degree) that depended on datavyz, analyz,
 a missing data file and an absent ``earlyVis_model``: it could not run. Here each
 of the 50 afferent cells is a Poisson process whose rate follows what a simple
 cell does for a drifting grating: a half-wave rectified sinusoid at the grating's
-temporal frequency (2 Hz), ``r(t) = r_max [cos(2 pi f t - phi_i)]_+``, with the
-phase ``phi_i`` set by the position of the cell's receptive field (uniform on the
-circle) and ``r_max = 20 Hz``; the grating drifts from 200 ms to 1000 ms.
+temporal frequency (2 Hz), ``r(t) = r_max [cos(2 pi f t - phi_i)]_+``, with
+``r_max = 20 Hz``. The phase is set by the position ``x_i`` of the cell's
+receptive field along the drift direction, ``phi_i = 2 pi k x_i``, with ``k =
+0.07`` cycles per degree (the original's 0.06-0.08) and the receptive fields
+spread uniformly over a 5 degree patch: the phases cover 2.2 rad. The grating
+drifts from 200 ms to the end of the run. Each spike of the 50 trains reaches
+its fixed targets in the network; the 0.3 Hz background alone does not make
+the network fire.
 
-**The figure.** The afferent spikes (top), then the network: its rates are
-modulated at 2 Hz while the grating drifts (``modulation``), though the phases of
-the afferents are spread, because each network cell samples half of them and the
-sampled phases do not cancel.
+**The figure.** The afferent spikes (top), then the network (whose ``input``
+panel shows the 0.3 Hz background only): silent before the grating, then its rates follow the grating's 2 Hz cycle (``modulation``: the
+relative amplitude ``2 |sum r(t) exp(-2 i pi f t)| / sum r(t)`` of the
+population rate, over whole seconds from one cycle after the onset). For E it
+is about 1.4 at 2 Hz (a half-wave rectified sinusoid has pi / 2 = 1.57; the
+input, with its 2.2 rad phase spread, 1.57 sinc(1.1) = 1.27) and about 0.1 at
+3, 5, 7 and 9 Hz. With phases uniform on the whole circle (this example's first
+version) the 50 sinusoids cancel in the population sum, ``|mean exp(i phi)|``
+~ ``1 / sqrt(50)``: the 2 Hz component was then only twice the off-harmonic
+ones.
 
-**Reduced size**: none needed (550 cells).
+**Reduced size**: the same 550 cells, a 1 s analysis window instead of 2 s
+(run of 1.7 s instead of 2.7 s).
 """
 
 import os
@@ -38,7 +50,7 @@ import numpy as np
 import network as ntwk
 import stimuli
 
-REDUCED = os.environ.get("NND_GALLERY_REDUCED") == "1"  # same size: this network is small
+REDUCED = os.environ.get("NND_GALLERY_REDUCED") == "1"  # same network, a shorter run
 
 POPS = ["Exc", "Inh", "DsInh"]
 Model = {
@@ -46,7 +58,7 @@ Model = {
     "Q_Exc_Exc": 1.0, "Q_Exc_Inh": 1.0, "Q_Inh_Exc": 10.0, "Q_Inh_Inh": 10.0, "Q_DsInh_Inh": 10.0,
     "p_Exc_Exc": 0.02, "p_Exc_Inh": 0.02, "p_Inh_Exc": 0.02, "p_Inh_Inh": 0.02, "p_DsInh_Inh": 0.02,
     "Tse": 5.0, "Tsi": 5.0, "Ee": 0.0, "Ei": -80.0,
-    "dt": 0.1, "tstop": 1000.0, "SEED": 3,
+    "dt": 0.1, "tstop": 700.0 + (1000.0 if REDUCED else 2000.0), "SEED": 3,
 }
 for pop, vthre in [("Exc", -50.0), ("Inh", -53.0), ("DsInh", -53.0)]:
     Model[f"Q_AffExc_{pop}"], Model[f"p_AffExc_{pop}"] = 3.0, 0.5
@@ -54,13 +66,21 @@ for pop, vthre in [("Exc", -50.0), ("Inh", -53.0), ("DsInh", -53.0)]:
                   f"{pop}_El": -60.0, f"{pop}_Vthre": vthre, f"{pop}_Vreset": -60.0,
                   f"{pop}_deltaV": 0.0, f"{pop}_a": 0.0, f"{pop}_b": 0.0, f"{pop}_tauw": 1e9})
 
-# synthetic simple-cell responses to a drifting grating
-F_GRATING, R_MAX, ONSET = 2.0, 20.0, 200.0  # Hz, Hz, ms
+# synthetic simple-cell responses to a drifting grating: the receptive fields lie
+# in a patch of PATCH_DEG degrees, so the response phases spread over
+# 2 pi K_SPATIAL PATCH_DEG = 2.2 rad (uniform phases on the whole circle would
+# cancel in the population sum, |mean exp(i phi)| ~ 1/sqrt(50))
+F_GRATING, K_SPATIAL, PATCH_DEG = 2.0, 0.07, 5.0  # Hz, cycles per degree, degrees
+R_MAX, ONSET = 20.0, 200.0  # Hz, ms
 t_array = np.arange(int(round(Model["tstop"] / Model["dt"]))) * Model["dt"]
-phases = np.random.default_rng(1).uniform(0, 2 * np.pi, Model["N_AffExc"])
+rf_position = np.random.default_rng(1).uniform(0, PATCH_DEG, Model["N_AffExc"])  # degrees
+phases = 2 * np.pi * K_SPATIAL * rf_position
 visual_rates = R_MAX * np.clip(np.cos(2 * np.pi * F_GRATING * 1e-3 * t_array[None, :] - phases[:, None]), 0, None)
 visual_rates[:, t_array < ONSET] = 0.0
-visual = stimuli.inhomogeneous_poisson(visual_rates, Model["dt"], n_sources=Model["N_AffExc"], seed=2)
+# brian2 takes one spike per source and time step: drop the rare second one
+# (p ~ (20 Hz x 0.1 ms)^2 / 2 per step at the peak rate: a handful per run)
+visual, n_dropped = stimuli.inhomogeneous_poisson(visual_rates, Model["dt"], n_sources=Model["N_AffExc"],
+                                                  seed=2).unique_per_bin(Model["dt"])
 
 NTWK = ntwk.build.populations(Model, POPS, AFFERENT_POPULATIONS=["AffExc"], with_raster=True, with_Vm=3)
 ntwk.build.recurrent_connections(NTWK, SEED=5)
@@ -80,7 +100,12 @@ def modulation_depth(rate, t, f_hz):
     return 0.0 if total == 0 else 2 * np.abs(np.sum(rate * np.exp(-2j * np.pi * f_hz * t * 1e-3))) / total
 
 
-during = t_array >= ONSET
+# the analysis window starts one grating cycle after the onset (past the
+# transient) and lasts a whole number of seconds (1 s reduced, 2 s full: 2 or 4
+# cycles), so the Fourier components at 2 Hz and at the off-harmonic
+# frequencies (whole multiples of the 1 / window resolution) are orthogonal
+ANALYSIS_START = ONSET + 1e3 / F_GRATING  # ms
+during = t_array >= ANALYSIS_START
 OFF_HARMONIC = [3.0, 5.0, 7.0, 9.0]  # Hz, not multiples of 2 Hz
 modulation = {pop: {f: modulation_depth(data[f"POP_ACT_{pop}"][during], t_array[during], f)
                     for f in [F_GRATING] + OFF_HARMONIC} for pop in POPS}
