@@ -96,8 +96,9 @@ def run_rs_fs(output_dir="output", Model=None, code_target="runtime", figure=Tru
 def _run_rs_fs(output_dir, Model, code_target, figure, verbose, threads, build_directory):
     from . import analysis, build, plots, recording, stim
     from .core import time_array
-    from .run import collect_and_run, set_code_target
+    from .run import collect_and_run, current_code_target, set_code_target
 
+    previous = current_code_target()  # put back whatever target the caller had chosen
     if code_target == "cpp_standalone":
         import gc
 
@@ -119,8 +120,7 @@ def _run_rs_fs(output_dir, Model, code_target, figure, verbose, threads, build_d
         h5 = os.path.join(output_dir, "RS-FS_data.h5")
         data = recording.write_as_hdf5(NTWK, h5)  # standalone results read while the build folder is ours
     finally:
-        if code_target == "cpp_standalone":
-            set_code_target("runtime")  # leave the process in runtime mode
+        set_code_target(**previous)
     files = {"hdf5": h5}
     if figure:
         import matplotlib

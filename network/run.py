@@ -28,11 +28,13 @@ import numpy as np
 from .core import as_network, brian2, n_steps, plain
 from .errors import ModelValueError, SimulationError
 
-__all__ = ["set_code_target", "collect_and_run", "run_on", "brian_seed", "code_target", "cache_directory",
+__all__ = ["set_code_target", "collect_and_run", "run_on", "brian_seed", "code_target", "current_code_target",
+           "cache_directory",
            "compiler_available"]
 
 _TARGETS = ("runtime", "cython", "numpy", "cpp_standalone")
-_state = {"target": "runtime", "directory": None, "built": False, "networks": 0}
+_state = {"target": "runtime", "directory": None, "threads": 1, "cache_dir": None, "built": False,
+          "networks": 0}
 
 
 def set_code_target(target="runtime", directory=None, cache_dir=None, threads=1):
@@ -73,7 +75,8 @@ def set_code_target(target="runtime", directory=None, cache_dir=None, threads=1)
         b2.prefs.codegen.target = {"runtime": "auto", "cython": "cython", "numpy": "numpy"}[target]
         if cache_dir is not None:
             b2.prefs.codegen.runtime.cython.cache_dir = str(cache_dir)
-    _state.update(target=target, directory=directory, built=False, networks=0)
+    _state.update(target=target, directory=directory, threads=threads, cache_dir=cache_dir, built=False,
+                  networks=0)
 
 
 def cache_directory(*parts):
@@ -104,6 +107,18 @@ def compiler_available():
 def code_target():
     """The current code-generation target (see :func:`set_code_target`)."""
     return _state["target"]
+
+
+def current_code_target():
+    """The arguments of the last :func:`set_code_target` call, to restore it later.
+
+    Returns
+    -------
+    dict
+        ``{"target", "directory", "cache_dir", "threads"}``: ``set_code_target(**d)``
+        chooses that target again.
+    """
+    return {k: _state[k] for k in ("target", "directory", "cache_dir", "threads")}
 
 
 def claim_device_for_network():

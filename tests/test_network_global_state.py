@@ -1,0 +1,54 @@
+"""The toolkit leaves brian2's process-wide state (code target, random generator) as it found it."""
+
+import brian2
+import numpy as np
+
+import network as ntwk
+from network.examples import run_rs_fs
+from network.run import code_target, current_code_target
+
+import conftest
+
+#: a tiny RS-FS network: the test is about the state left behind, not the dynamics
+TINY = {"N_Exc": 40, "N_Inh": 10, "tstop": 20.0}
+
+
+def _choose(target):
+    previous = current_code_target()
+    ntwk.set_code_target(target)
+    return previous
+
+
+def test_run_rs_fs_restores_the_callers_runtime_target(tmp_path):
+    previous = _choose("runtime")
+    try:
+        run_rs_fs(tmp_path, Model=TINY, code_target="numpy", figure=False, verbose=False)
+        assert code_target() == "runtime"
+        assert brian2.prefs.codegen.target == "auto"
+    finally:
+        ntwk.set_code_target(**previous)
+
+
+def test_run_rs_fs_restores_a_non_default_target(tmp_path):
+    """A caller that chose Cython keeps Cython after a numpy-target example run."""
+    previous = _choose("cython")
+    try:
+        run_rs_fs(tmp_path, Model=TINY, code_target="numpy", figure=False, verbose=False)
+        assert code_target() == "cython"
+        assert brian2.prefs.codegen.target == "cython"
+    finally:
+        ntwk.set_code_target(**previous)
+
+
+def test_numpy_target_fixture_restores_the_previous_target():
+    fixture = conftest.numpy_target._get_wrapped_function()
+    previous = _choose("cython")
+    try:
+        gen = fixture()
+        next(gen)
+        assert code_target() == "numpy" and brian2.prefs.codegen.target == "numpy"
+        for _ in gen:  # teardown
+            pass
+        assert code_target() == "cython" and brian2.prefs.codegen.target == "cython"
+    finally:
+        ntwk.set_code_target(**previous)
