@@ -52,3 +52,17 @@ def test_numpy_target_fixture_restores_the_previous_target():
         assert code_target() == "cython" and brian2.prefs.codegen.target == "cython"
     finally:
         ntwk.set_code_target(**previous)
+
+
+def test_characterise_puts_back_brians_random_generator(numpy_target):
+    """characterise seeds brian2's (global) generator for its run, then restores the caller's stream."""
+    from network import transfer_functions as tfs
+    from network.theory.accuracy import DI_VOLO_MODEL
+
+    brian2.seed(123)
+    expected = np.random.rand(4)
+    brian2.seed(123)
+    data = tfs.characterise(DI_VOLO_MODEL, "Exc", {"Exc": [4.0], "AffExc": [1.0]}, n_seeds=2,
+                            inputs=["Exc", "AffExc"], t_measure=20.0, t_discard=5.0, seed=7)
+    assert data["Fout"].shape == (1, 2)
+    np.testing.assert_array_equal(np.random.rand(4), expected)
