@@ -123,6 +123,7 @@ __all__ = [
     "check_seed",
     "seed_sequence",
     "plain_array",
+    "user_stacklevel",
 ]
 
 
@@ -382,8 +383,34 @@ def look_alike_keys(key, candidates):
     return out
 
 
+#: the toolkit's package folders: a warning points at the first frame outside them
+_TOOLKIT_DIRS = tuple(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), name) + os.sep
+                      for name in ("network", "stimuli", "morphologies", "dendrites"))
+
+
+def user_stacklevel():
+    """The ``stacklevel`` that makes a warning raised by the caller point at the user's line.
+
+    Call it in the function that calls :func:`warnings.warn`:
+    ``warnings.warn(msg, Category, stacklevel=user_stacklevel())``.  The level is that
+    of the first frame (from the caller outwards) whose file is outside the toolkit's
+    packages (``network``, ``stimuli``, ``morphologies``, ``dendrites``), whatever the
+    depth of the toolkit's own calls.
+
+    Returns
+    -------
+    int
+    """
+    frame = sys._getframe(1)  # the function that will call warnings.warn: stacklevel 1
+    level = 1
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(_TOOLKIT_DIRS):
+        frame = frame.f_back
+        level += 1
+    return level
+
+
 def _warn(message):
-    warnings.warn(message, ModelKeyWarning, stacklevel=4)
+    warnings.warn(message, ModelKeyWarning, stacklevel=user_stacklevel())
 
 
 def _check_extra_key(Model, key, pops, grammar):
@@ -540,7 +567,7 @@ def load_json(path):
                 continue  # a comment
             if key in seen:
                 warnings.warn(f"{path}: key {key!r} is given twice; the last value ({value!r}) is used.",
-                              ModelKeyWarning, stacklevel=4)
+                              ModelKeyWarning, stacklevel=user_stacklevel())
             seen[key] = value
         return seen
 

@@ -267,3 +267,22 @@ def test_seed_helpers():
     c = np.random.default_rng(model.seed_sequence(3, "Inh", "Exc")).random(3)
     np.testing.assert_array_equal(a, b)
     assert not np.array_equal(a, c)
+
+
+def test_model_key_warnings_point_at_the_users_line(tmp_path):
+    """Whatever the depth of the toolkit's calls (plain_model, build.populations, load_json),
+    the ModelKeyWarning is attributed to the caller's file, here this test file."""
+    import brian2  # noqa: F401  (imported first: its import redirects warnings.showwarning to logging)
+
+    M = _model(Exc_Vthr=1.0)
+    with pytest.warns(model.ModelKeyWarning) as direct:
+        model.plain_model(M)
+    with pytest.warns(model.ModelKeyWarning) as built:
+        _build(M)
+    path = tmp_path / "twice.json"
+    path.write_text('{"tstop": 10.0, "tstop": 20.0}')
+    with pytest.warns(model.ModelKeyWarning, match="given twice") as loaded:
+        model.load_json(path)
+    for record in (direct, built, loaded):
+        files = [w.filename for w in record if issubclass(w.category, model.ModelKeyWarning)]
+        assert files and set(files) == {__file__}, files
