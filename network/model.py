@@ -388,7 +388,7 @@ _TOOLKIT_DIRS = tuple(os.path.join(os.path.dirname(os.path.dirname(os.path.abspa
                       for name in ("network", "stimuli", "morphologies", "dendrites"))
 
 
-def user_stacklevel():
+def user_stacklevel(skip_modules=()):
     """The ``stacklevel`` that makes a warning raised by the caller point at the user's line.
 
     Call it in the function that calls :func:`warnings.warn`:
@@ -397,20 +397,28 @@ def user_stacklevel():
     packages (``network``, ``stimuli``, ``morphologies``, ``dendrites``), whatever the
     depth of the toolkit's own calls.
 
+    Parameters
+    ----------
+    skip_modules : tuple of str
+        Other modules whose frames are skipped too (e.g. ``("json",)`` for a hook
+        that the standard library's decoder calls).
+
     Returns
     -------
     int
     """
     frame = sys._getframe(1)  # the function that will call warnings.warn: stacklevel 1
     level = 1
-    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(_TOOLKIT_DIRS):
+    while frame is not None and (
+            os.path.abspath(frame.f_code.co_filename).startswith(_TOOLKIT_DIRS)
+            or frame.f_globals.get("__name__", "").partition(".")[0] in skip_modules):
         frame = frame.f_back
         level += 1
     return level
 
 
 def _warn(message):
-    warnings.warn(message, ModelKeyWarning, stacklevel=user_stacklevel())
+    warnings.warn(message, ModelKeyWarning, stacklevel=user_stacklevel(("json",)))
 
 
 def _check_extra_key(Model, key, pops, grammar):
@@ -567,7 +575,7 @@ def load_json(path):
                 continue  # a comment
             if key in seen:
                 warnings.warn(f"{path}: key {key!r} is given twice; the last value ({value!r}) is used.",
-                              ModelKeyWarning, stacklevel=user_stacklevel())
+                              ModelKeyWarning, stacklevel=user_stacklevel(("json",)))
             seen[key] = value
         return seen
 
