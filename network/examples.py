@@ -66,9 +66,14 @@ def run_rs_fs(output_dir="output", Model=None, code_target="runtime", figure=Tru
     ------
     RecordingError
         ``output_dir`` cannot be created or written.
+    ModelValueError, ModelKeyError, UnitError
+        A bad ``Model`` override (checked before anything runs or is written).
     """
+    from .model import plain_model
     from .run import cache_directory
 
+    # the Model is checked first (tstop <= 0: "must be > 0", not a message about the time grid)
+    Model = plain_model(dict(RS_FS_MODEL, **(Model or {})))
     try:
         os.makedirs(output_dir, exist_ok=True)
         probe = os.path.join(output_dir, ".nnd_write_test")
