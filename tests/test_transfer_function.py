@@ -7,7 +7,7 @@ import pytest
 
 import network.theory  # noqa: F401  (the subpackage; network/__init__ may not list it)
 from network import transfer_functions as tfs
-from network.errors import ModelKeyError, NetworkError, ParameterError, UnitError
+from network.errors import ModelFileError, ModelKeyError, NetworkError, ParameterError, RecordingError, UnitError
 from network.theory import fitting, tf
 from network.theory.accuracy import DI_VOLO_MODEL
 
@@ -110,8 +110,14 @@ def test_shipped_coefficients_load(tmp_path):
     assert np.array_equal(tf.load_coefficients(str(path), ["Exc"])["Exc"], tf.published_coefficients("RS"))
     with pytest.raises(ModelKeyError, match="toolkit:"):
         tf.load_coefficients("toolkit:nowhere", ["Exc"])
-    with pytest.raises(ParameterError, match="no such file"):
+    # a missing file is a RecordingError (an OSError), as every unreadable file in network
+    with pytest.raises(RecordingError, match="'missing.json': no such file") as exc:
         tf.load_coefficients("missing.json", ["Exc"])
+    assert isinstance(exc.value, OSError) and not isinstance(exc.value, ValueError)
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"Exc":\n [1, 2,,]}')
+    with pytest.raises(ModelFileError, match="bad.json', line 2: not valid JSON"):
+        tf.load_coefficients(str(bad), ["Exc"])
 
 
 def test_published_coefficients_as_in_the_issue():
