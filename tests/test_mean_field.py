@@ -115,6 +115,17 @@ def test_spurious_high_rate_state_is_reported_never_silent():
     assert "190 Hz" in fps[-1].note
 
 
+def test_mean_field_warning_is_a_network_warning():
+    """Filterable with the rest of network's warnings (network.NetworkWarning)."""
+    from network.errors import NetworkWarning
+
+    assert issubclass(MeanFieldWarning, NetworkWarning) and issubclass(MeanFieldWarning, UserWarning)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", NetworkWarning)
+        with pytest.raises(MeanFieldWarning, match="spurious high-rate state"):
+            MeanField(NO_ADAPTATION).solve(np.arange(0, 200.0, 0.5), 4.0, initial={"Exc": 60.0, "Inh": 60.0})
+
+
 def test_no_low_rate_fixed_point_is_an_error():
     with pytest.raises(FixedPointError, match="no low-rate fixed point at drive 2 Hz.*ends between drives"):
         MeanField(RUNAWAY).fixed_point(2.0)

@@ -41,7 +41,7 @@ from scipy import optimize
 
 from stimuli.arguments import to_plain
 
-from ..errors import ModelKeyError, ParameterError, UnitError
+from ..errors import ModelKeyError, NetworkWarning, ParameterError, UnitError
 from ..model import cell_parameters, get, population_names
 from .tf import TransferFunction, effective_threshold, erfc_rate, load_coefficients
 
@@ -59,7 +59,7 @@ class FixedPointError(ParameterError):
     """No low-rate fixed point exists (or was found) for the requested drive."""
 
 
-class MeanFieldWarning(UserWarning):
+class MeanFieldWarning(NetworkWarning):
     """The mean field reached its spurious high-rate state, or another repairable oddity."""
 
 
