@@ -296,3 +296,18 @@ def test_cli_transfer_function_runs_and_fits(tmp_path, capsys):
 
     data = transfer_functions.load(tmp_path / "tf.h5")
     assert data["Fout_mean"].shape == (28,) and data["fit"]["coefficients"].shape == (10,)
+
+
+def test_vectorised_right_hand_side_equals_the_transfer_functions():
+    """The mean field evaluates every population's transfer function in one array pass; it is
+    the formula of network.theory.tf (TransferFunction, per population) at every point."""
+    mf = MeanField(dict(DI_VOLO_MODEL, Exc_Iinj=20.0))
+    rng = np.random.default_rng(3)
+    nu = rng.uniform(0.0, 40.0, size=(2, 7))
+    W = np.vstack([rng.uniform(0.0, 300.0, 7), np.zeros(7)])
+    drive = {"AffExc": rng.uniform(0.0, 10.0, 7)}
+    currents = {"Inh": rng.uniform(-20.0, 20.0, 7)}
+    F = mf._transfer(nu, W, drive, currents)
+    rates = {"Exc": nu[0], "Inh": nu[1], "AffExc": drive["AffExc"]}
+    np.testing.assert_allclose(F[0], mf.tfs["Exc"](rates, W=W[0]), rtol=1e-12)
+    np.testing.assert_allclose(F[1], mf.tfs["Inh"](rates, W=0.0, I=currents["Inh"]), rtol=1e-12)
