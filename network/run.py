@@ -29,7 +29,7 @@ from .core import as_network, brian2, n_steps, plain
 from .errors import ModelValueError, SimulationError
 
 __all__ = ["set_code_target", "collect_and_run", "run_on", "brian_seed", "code_target", "current_code_target",
-           "cache_directory",
+           "save_random_state", "restore_random_state", "cache_directory",
            "compiler_available"]
 
 _TARGETS = ("runtime", "cython", "numpy", "cpp_standalone")
@@ -119,6 +119,58 @@ def current_code_target():
         chooses that target again.
     """
     return {k: _state[k] for k in ("target", "directory", "cache_dir", "threads")}
+
+
+def save_random_state():
+    """A copy of brian2's random-number state (runtime device), to put back with :func:`restore_random_state`.
+
+    brian2's ``device.get_random_state()`` keeps the *address* of the Cython
+    targets' buffer of random numbers, which brian2 frees when it refills it:
+    restoring it after other runs frees the buffer twice (the process aborts).  This
+    copy keeps numpy's generator state, the buffer indices and the *contents* of the
+    partly used buffers instead.
+
+    Returns
+    -------
+    dict or None
+        None on the cpp_standalone device (its generator lives in the generated program).
+    """
+    import ctypes
+
+    from brian2.devices.device import RuntimeDevice
+
+    device = brian2().get_device()
+    if not isinstance(device, RuntimeDevice):
+        return None
+    from brian2.codegen.generators.cython_generator import _BUFFER_SIZE
+
+    state = {"numpy": np.random.get_state()}
+    for name in ("rand", "randn"):
+        address = int(getattr(device, f"{name}_buffer")[0])
+        index = int(getattr(device, f"{name}_buffer_index")[0])
+        contents = None
+        if address and index:  # index 0: the next draw refills the buffer from numpy anyway
+            contents = np.ctypeslib.as_array((ctypes.c_double * _BUFFER_SIZE).from_address(address)).copy()
+        state[name] = (index, contents)
+    return state
+
+
+def restore_random_state(state):
+    """Put back the random-number state taken by :func:`save_random_state` (None: nothing to do)."""
+    import ctypes
+
+    if state is None:
+        return
+    device = brian2().get_device()
+    np.random.set_state(state["numpy"])
+    for name in ("rand", "randn"):
+        index, contents = state[name]
+        address = int(getattr(device, f"{name}_buffer")[0])
+        if contents is not None and address:
+            ctypes.memmove(address, contents.ctypes.data, contents.nbytes)
+            getattr(device, f"{name}_buffer_index")[0] = index
+        else:
+            getattr(device, f"{name}_buffer_index")[0] = 0
 
 
 def claim_device_for_network():

@@ -66,3 +66,32 @@ def test_characterise_puts_back_brians_random_generator(numpy_target):
                             inputs=["Exc", "AffExc"], t_measure=20.0, t_discard=5.0, seed=7)
     assert data["Fout"].shape == (1, 2)
     np.testing.assert_array_equal(np.random.rand(4), expected)
+
+
+def test_characterise_restores_the_cython_random_buffers_exactly():
+    """On the Cython target brian2 draws from a buffer that it frees when refilling it:
+    brian2's get/set_random_state would restore a freed address (the process aborts on the
+    next draw). The toolkit keeps the buffer's contents: the caller's stream continues exactly."""
+    from network import transfer_functions as tfs
+    from network.theory.accuracy import DI_VOLO_MODEL
+
+    previous = _choose("cython")
+    try:
+        def probe(n):
+            """A Cython run that draws n numbers from brian2's buffer of uniform numbers."""
+            G = brian2.NeuronGroup(n, "x : 1", dt=0.1 * brian2.ms, name=f"rng_probe_{n}")
+            G.run_regularly("x = rand()", dt=0.1 * brian2.ms)
+            brian2.Network(G).run(0.1 * brian2.ms, namespace={})
+            return np.array(G.x[:])
+
+        brian2.seed(11)
+        probe(300)  # the buffer is allocated and partly used
+        expected = probe(25000)  # the rest of it, then a refill (20000 numbers per buffer)
+        brian2.seed(11)
+        probe(300)
+        for _ in range(2):  # twice: brian2's own restore would free the same buffer twice here
+            tfs.characterise(DI_VOLO_MODEL, "Exc", {"Exc": [4.0], "AffExc": [1.0]}, n_seeds=2,
+                             inputs=["Exc", "AffExc"], t_measure=20.0, t_discard=5.0, seed=7)
+        np.testing.assert_array_equal(probe(25000), expected)
+    finally:
+        ntwk.set_code_target(**previous)
