@@ -43,7 +43,7 @@ from stimuli.arguments import to_plain
 
 from ..errors import ModelKeyError, NetworkWarning, ParameterError, UnitError
 from ..model import cell_parameters, get, population_names
-from .tf import RATE_FLOOR, TransferFunction, effective_threshold, erfc_rate, load_coefficients, threshold_terms
+from .tf import RATE_FLOOR, TransferFunction, erfc_rate, load_coefficients, threshold_terms
 
 __all__ = ["MeanField", "FixedPoint", "FixedPointError", "MeanFieldWarning", "solve_mean_field_first_order",
            "find_fp", "HIGH_RATE"]
