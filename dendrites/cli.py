@@ -47,6 +47,10 @@ def _rs_fs(args):
     from network.examples import run_rs_fs
     from network.run import compiler_available
 
+    if args.tstop is not None and not 0 < args.tstop < float("inf"):
+        print(f"nnd rs-fs: error: --tstop {args.tstop:g}: tstop must be > 0 (a finite duration in ms, "
+              f"e.g. --tstop 1500).", file=sys.stderr)
+        return 2
     overrides = {"tstop": args.tstop} if args.tstop is not None else None
     target = args.target
     if target is None:

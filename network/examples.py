@@ -66,9 +66,14 @@ def run_rs_fs(output_dir="output", Model=None, code_target="runtime", figure=Tru
     ------
     RecordingError
         ``output_dir`` cannot be created or written.
+    ModelValueError, ModelKeyError, UnitError
+        A bad ``Model`` override (checked before anything runs or is written).
     """
+    from .model import plain_model
     from .run import cache_directory
 
+    # the Model is checked first (tstop <= 0: "must be > 0", not a message about the time grid)
+    Model = plain_model(dict(RS_FS_MODEL, **(Model or {})))
     try:
         os.makedirs(output_dir, exist_ok=True)
         probe = os.path.join(output_dir, ".nnd_write_test")
@@ -96,8 +101,9 @@ def run_rs_fs(output_dir="output", Model=None, code_target="runtime", figure=Tru
 def _run_rs_fs(output_dir, Model, code_target, figure, verbose, threads, build_directory):
     from . import analysis, build, plots, recording, stim
     from .core import time_array
-    from .run import collect_and_run, set_code_target
+    from .run import collect_and_run, current_code_target, set_code_target
 
+    previous = current_code_target()  # put back whatever target the caller had chosen
     if code_target == "cpp_standalone":
         import gc
 
@@ -119,8 +125,7 @@ def _run_rs_fs(output_dir, Model, code_target, figure, verbose, threads, build_d
         h5 = os.path.join(output_dir, "RS-FS_data.h5")
         data = recording.write_as_hdf5(NTWK, h5)  # standalone results read while the build folder is ours
     finally:
-        if code_target == "cpp_standalone":
-            set_code_target("runtime")  # leave the process in runtime mode
+        set_code_target(**previous)
     files = {"hdf5": h5}
     if figure:
         import matplotlib

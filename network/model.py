@@ -81,7 +81,10 @@ interpreted*: the original project's dicts carry their user's own parameters
 ``-`` are ignored (``Inh_tau_w``, ``DT``), or the same ``_``-separated parts but one,
 which differs by one edit (two for parts of 6 characters or more; insertion,
 deletion, substitution or transposition) and has at least 3 characters (so that
-``F_AffExc`` is not a misspelling of ``N_AffExc``).  Keys starting with ``_`` are
+``F_AffExc`` is not a misspelling of ``N_AffExc``).  A key whose differing part is
+shorter (``Exc_bb`` beside a present ``Exc_b``: one inserted or deleted character,
+or one substitution between 2-character parts) gets the warning only, never the
+error, and single-character parts are never substituted.  Keys starting with ``_`` are
 user annotations: never interpreted, never checked.  Silence the warnings with
 ``warnings.filterwarnings('ignore', category=network.model.ModelKeyWarning)``.
 """
@@ -123,6 +126,7 @@ __all__ = [
     "check_seed",
     "seed_sequence",
     "plain_array",
+    "user_stacklevel",
 ]
 
 
@@ -343,13 +347,20 @@ def _normalised(key):
     return key.lower().replace("_", "").replace("-", "")
 
 
-def look_alike_keys(key, candidates):
+def look_alike_keys(key, candidates, short_parts=False):
     """Keys of ``candidates`` that ``key`` looks like a misspelling of.
 
     Parameters
     ----------
     key : str
     candidates : iterable of str
+    short_parts : bool
+        Also match when the differing part is shorter than 3 characters in one of
+        the keys, by one inserted or deleted character (``Exc_bb``, ``Exc_b``), or
+        by one substituted character between two 2-character parts (``Exc_Gk``,
+        ``Exc_Gl``); single-character parts are never substituted (``F_AffExc`` is
+        not ``N_AffExc``).  Used for the keys the Model *has* (a warning, never an
+        error) and for the hints of missing keys.
 
     Returns
     -------
@@ -357,7 +368,8 @@ def look_alike_keys(key, candidates):
         Candidates equal to ``key`` once case, ``_`` and ``-`` are ignored, or
         with the same ``_``-separated parts but one, that one differing by a single
         edit (two edits for parts of 6 characters or more) and at least 3
-        characters long in both keys (parts are compared ignoring case).
+        characters long in both keys (parts are compared ignoring case), or (with
+        ``short_parts``) the short-part edits above.
     """
     parts = key.split("_")
     norm = _normalised(key)
@@ -375,15 +387,55 @@ def look_alike_keys(key, candidates):
         if len(differ) != 1:
             continue
         a, b = differ[0]
-        if min(len(a), len(b)) < 3 or abs(len(a) - len(b)) > 2:
+        if min(len(a), len(b)) < 3:
+            la, lb = len(a), len(b)
+            if short_parts and min(la, lb) >= 1 and (abs(la - lb) == 1 or la == lb == 2) \
+                    and _edit_distance(a.lower(), b.lower()) == 1:
+                out.append(cand)
+            continue
+        if abs(len(a) - len(b)) > 2:
             continue
         if _edit_distance(a, b) <= (1 if max(len(a), len(b)) < 6 else 2):
             out.append(cand)
     return out
 
 
+#: the toolkit's package folders: a warning points at the first frame outside them
+_TOOLKIT_DIRS = tuple(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), name) + os.sep
+                      for name in ("network", "stimuli", "morphologies", "dendrites"))
+
+
+def user_stacklevel(skip_modules=()):
+    """The ``stacklevel`` that makes a warning raised by the caller point at the user's line.
+
+    Call it in the function that calls :func:`warnings.warn`:
+    ``warnings.warn(msg, Category, stacklevel=user_stacklevel())``.  The level is that
+    of the first frame (from the caller outwards) whose file is outside the toolkit's
+    packages (``network``, ``stimuli``, ``morphologies``, ``dendrites``), whatever the
+    depth of the toolkit's own calls.
+
+    Parameters
+    ----------
+    skip_modules : tuple of str
+        Other modules whose frames are skipped too (e.g. ``("json",)`` for a hook
+        that the standard library's decoder calls).
+
+    Returns
+    -------
+    int
+    """
+    frame = sys._getframe(1)  # the function that will call warnings.warn: stacklevel 1
+    level = 1
+    while frame is not None and (
+            os.path.abspath(frame.f_code.co_filename).startswith(_TOOLKIT_DIRS)
+            or frame.f_globals.get("__name__", "").partition(".")[0] in skip_modules):
+        frame = frame.f_back
+        level += 1
+    return level
+
+
 def _warn(message):
-    warnings.warn(message, ModelKeyWarning, stacklevel=4)
+    warnings.warn(message, ModelKeyWarning, stacklevel=user_stacklevel(("json",)))
 
 
 def _check_extra_key(Model, key, pops, grammar):
@@ -403,6 +455,9 @@ def _check_extra_key(Model, key, pops, grammar):
             f"from a Model key, or start it with '_' (user annotations are never interpreted)."
         )
     alike = [k for k in alike if k.lower() != key.lower()]  # DT beside dt: a deliberate name
+    # a short part one edit away from a key the Model has (Exc_bb beside Exc_b): a warning only
+    alike += [k for k in look_alike_keys(key, grammar, short_parts=True) if k in Model and k not in alike
+              and k.lower() != key.lower()]
     if alike:
         _warn(f"Model key {key!r} looks like a misspelling of {' and '.join(map(repr, alike))}, "
               f"which the Model also has ({', '.join(f'{k} = {Model[k]!r}' for k in alike)}): "
@@ -540,7 +595,7 @@ def load_json(path):
                 continue  # a comment
             if key in seen:
                 warnings.warn(f"{path}: key {key!r} is given twice; the last value ({value!r}) is used.",
-                              ModelKeyWarning, stacklevel=4)
+                              ModelKeyWarning, stacklevel=user_stacklevel(("json",)))
             seen[key] = value
         return seen
 
@@ -612,7 +667,7 @@ def get(Model, key, context=""):
     pops = population_names(Model)
     what = _describe(key, pops)
     unused = [k for k in Model if isinstance(k, str) and _classify(k, pops) is None]
-    close = look_alike_keys(key, unused)
+    close = look_alike_keys(key, unused, short_parts=True)
     hint = f" (the Model has {' and '.join(map(repr, close))}: a typo?)" if close else ""
     ctx = f" for {context}" if context else ""
     raise ModelKeyError(f"Missing Model key {key!r}{ctx}: add {what}{hint}.")

@@ -28,11 +28,13 @@ import numpy as np
 from .core import as_network, brian2, n_steps, plain
 from .errors import ModelValueError, SimulationError
 
-__all__ = ["set_code_target", "collect_and_run", "run_on", "brian_seed", "code_target", "cache_directory",
+__all__ = ["set_code_target", "collect_and_run", "run_on", "brian_seed", "code_target", "current_code_target",
+           "save_random_state", "restore_random_state", "cache_directory",
            "compiler_available"]
 
 _TARGETS = ("runtime", "cython", "numpy", "cpp_standalone")
-_state = {"target": "runtime", "directory": None, "built": False, "networks": 0}
+_state = {"target": "runtime", "directory": None, "threads": 1, "cache_dir": None, "built": False,
+          "networks": 0}
 
 
 def set_code_target(target="runtime", directory=None, cache_dir=None, threads=1):
@@ -73,7 +75,8 @@ def set_code_target(target="runtime", directory=None, cache_dir=None, threads=1)
         b2.prefs.codegen.target = {"runtime": "auto", "cython": "cython", "numpy": "numpy"}[target]
         if cache_dir is not None:
             b2.prefs.codegen.runtime.cython.cache_dir = str(cache_dir)
-    _state.update(target=target, directory=directory, built=False, networks=0)
+    _state.update(target=target, directory=directory, threads=threads, cache_dir=cache_dir, built=False,
+                  networks=0)
 
 
 def cache_directory(*parts):
@@ -104,6 +107,70 @@ def compiler_available():
 def code_target():
     """The current code-generation target (see :func:`set_code_target`)."""
     return _state["target"]
+
+
+def current_code_target():
+    """The arguments of the last :func:`set_code_target` call, to restore it later.
+
+    Returns
+    -------
+    dict
+        ``{"target", "directory", "cache_dir", "threads"}``: ``set_code_target(**d)``
+        chooses that target again.
+    """
+    return {k: _state[k] for k in ("target", "directory", "cache_dir", "threads")}
+
+
+def save_random_state():
+    """A copy of brian2's random-number state (runtime device), to put back with :func:`restore_random_state`.
+
+    brian2's ``device.get_random_state()`` keeps the *address* of the Cython
+    targets' buffer of random numbers, which brian2 frees when it refills it:
+    restoring it after other runs frees the buffer twice (the process aborts).  This
+    copy keeps numpy's generator state, the buffer indices and the *contents* of the
+    partly used buffers instead.
+
+    Returns
+    -------
+    dict or None
+        None on the cpp_standalone device (its generator lives in the generated program).
+    """
+    import ctypes
+
+    from brian2.devices.device import RuntimeDevice
+
+    device = brian2().get_device()
+    if not isinstance(device, RuntimeDevice):
+        return None
+    from brian2.codegen.generators.cython_generator import _BUFFER_SIZE
+
+    state = {"numpy": np.random.get_state()}
+    for name in ("rand", "randn"):
+        address = int(getattr(device, f"{name}_buffer")[0])
+        index = int(getattr(device, f"{name}_buffer_index")[0])
+        contents = None
+        if address and index:  # index 0: the next draw refills the buffer from numpy anyway
+            contents = np.ctypeslib.as_array((ctypes.c_double * _BUFFER_SIZE).from_address(address)).copy()
+        state[name] = (index, contents)
+    return state
+
+
+def restore_random_state(state):
+    """Put back the random-number state taken by :func:`save_random_state` (None: nothing to do)."""
+    import ctypes
+
+    if state is None:
+        return
+    device = brian2().get_device()
+    np.random.set_state(state["numpy"])
+    for name in ("rand", "randn"):
+        index, contents = state[name]
+        address = int(getattr(device, f"{name}_buffer")[0])
+        if contents is not None and address:
+            ctypes.memmove(address, contents.ctypes.data, contents.nbytes)
+            getattr(device, f"{name}_buffer_index")[0] = index
+        else:
+            getattr(device, f"{name}_buffer_index")[0] = 0
 
 
 def claim_device_for_network():

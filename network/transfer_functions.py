@@ -203,10 +203,16 @@ def characterise(Model, pop, rates, n_seeds=1, t_measure=2000.0, t_discard=None,
         setattr(G, f"lam_{q}", np.repeat(K[q] * points[q] * dt * 1e-3, n_seeds))
     G.V = cell["El"] * b2.mV
     net = b2.Network(G)
+    from .run import restore_random_state, save_random_state
+
+    random_state = save_random_state()  # brian2's generator is global: put it back afterwards
     b2.seed(seed)
-    t0 = time.perf_counter()
-    net.run((t_discard + t_measure) * b2.ms, namespace={})
-    wall = time.perf_counter() - t0
+    try:
+        t0 = time.perf_counter()
+        net.run((t_discard + t_measure) * b2.ms, namespace={})
+        wall = time.perf_counter() - t0
+    finally:
+        restore_random_state(random_state)
     T = t_measure * 1e-3
     Fout = (np.asarray(G.nspk[:]) / T).reshape(n_points, n_seeds)
     W = (np.asarray(G.Wacc[:] / (b2.pA * b2.second)) / T).reshape(n_points, n_seeds)

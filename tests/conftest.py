@@ -26,10 +26,14 @@ def _toolkit_cache_in_a_temporary_folder(tmp_path_factory):
 def numpy_target():
     """Small single-cell networks: brian2's numpy target (nothing to compile)."""
     import network
+    from network.run import current_code_target
 
+    previous = current_code_target()
     network.set_code_target("numpy")
-    yield
-    network.set_code_target("runtime")
+    try:
+        yield
+    finally:
+        network.set_code_target(**previous)  # the target chosen before, not always "runtime"
 
 
 @pytest.fixture

@@ -154,3 +154,20 @@ def test_population_rate_is_consistent_with_the_raster(small_runs):
     # sum over time of the population rate * dt * N = number of spikes
     n_spikes = data["POP_ACT_Exc"].sum() * data["dt"] * 1e-3 * data["N_Exc"]
     assert n_spikes == pytest.approx(len(data["tRASTER_Exc"]), abs=1e-6)
+
+
+@pytest.mark.parametrize("tstop", [-1.0, 0.0])
+def test_rs_fs_command_says_tstop_must_be_positive(tmp_path, capsys, tstop):
+    """`nnd rs-fs --tstop -1` said "-1 ms is not a whole number (>= 1) of steps"."""
+    from dendrites.cli import main
+
+    assert main(["rs-fs", "-o", str(tmp_path), "--tstop", str(tstop), "-q", "--no-figure"]) == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith("nnd rs-fs: error: ") and "tstop must be > 0" in line
+    assert "whole number" not in line
+
+
+def test_run_rs_fs_checks_the_model_before_the_time_grid(tmp_path):
+    with pytest.raises(ntwk.ModelValueError, match=r"Model\['tstop'\] = -1.0: .* must be > 0"):
+        run_rs_fs(tmp_path / "out", Model={"tstop": -1.0}, code_target="numpy", figure=False, verbose=False)
+    assert not (tmp_path / "out").exists()  # nothing written

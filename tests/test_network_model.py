@@ -49,7 +49,7 @@ def test_errors_name_key_population_and_unit():
 
 @pytest.mark.parametrize("typo, meant", [
     ("Exc_Vthr", "Exc_Vthre"), ("Q_Exc_Ihn", "Q_Exc_Inh"), ("tstp", "tstop"), ("Inh_tau_w", "Inh_tauw"),
-    ("Exc_delta_v", "Exc_deltaV"),
+    ("Exc_delta_v", "Exc_deltaV"), ("Exc_bb", "Exc_b"), ("Inh_Gll", "Inh_Gl"), ("Exc_Cn", "Exc_Cm"),
 ])
 def test_misspelling_of_a_present_key_warns_and_is_kept(typo, meant):
     M = _model(**{typo: 1.0})
@@ -111,6 +111,26 @@ def test_keys_kept_but_not_used_are_announced(key, text):
 ])
 def test_look_alike_keys(key, candidates, expected):
     assert model.look_alike_keys(key, candidates) == expected
+
+
+@pytest.mark.parametrize("key, candidates, expected", [
+    ("Exc_bb", ["Exc_b", "Exc_a"], ["Exc_b"]),  # one inserted character in a short part
+    ("Exc_G", ["Exc_Gl"], ["Exc_Gl"]),  # one deleted character
+    ("Exc_Cn", ["Exc_Cm", "Exc_Gl"], ["Exc_Cm"]),  # one substitution between 2-character parts
+    ("F_AffExc", ["N_AffExc"], []),  # single-character parts are never substituted
+    ("Exc_ab", ["Exc_b"], ["Exc_b"]),
+    ("Exc_xyz", ["Exc_b"], []),  # two edits
+])
+def test_look_alike_keys_with_short_parts(key, candidates, expected):
+    assert model.look_alike_keys(key, candidates, short_parts=True) == expected
+    assert model.look_alike_keys(key, candidates) == []  # without short_parts: the former rule
+
+
+def test_short_part_look_alike_of_an_absent_key_is_hinted_not_refused():
+    """Exc_bb without Exc_b: not refused as a typo at validation (short parts only warn),
+    but the missing key's error suggests it."""
+    with pytest.raises(ntwk.ModelKeyError, match=r"Missing Model key 'Exc_b'.*the Model has 'Exc_bb'"):
+        _build(_model(Exc_b=None, Exc_bb=1.0))
 
 def test_missing_key_names_key_population_and_unit():
     with pytest.raises(ntwk.ModelKeyError, match=r"'Inh_tauw' for population 'Inh'.*adaptation time constant of population 'Inh' in ms"):
@@ -267,3 +287,22 @@ def test_seed_helpers():
     c = np.random.default_rng(model.seed_sequence(3, "Inh", "Exc")).random(3)
     np.testing.assert_array_equal(a, b)
     assert not np.array_equal(a, c)
+
+
+def test_model_key_warnings_point_at_the_users_line(tmp_path):
+    """Whatever the depth of the toolkit's calls (plain_model, build.populations, load_json),
+    the ModelKeyWarning is attributed to the caller's file, here this test file."""
+    import brian2  # noqa: F401  (imported first: its import redirects warnings.showwarning to logging)
+
+    M = _model(Exc_Vthr=1.0)
+    with pytest.warns(model.ModelKeyWarning) as direct:
+        model.plain_model(M)
+    with pytest.warns(model.ModelKeyWarning) as built:
+        _build(M)
+    path = tmp_path / "twice.json"
+    path.write_text('{"tstop": 10.0, "tstop": 20.0}')
+    with pytest.warns(model.ModelKeyWarning, match="given twice") as loaded:
+        model.load_json(path)
+    for record in (direct, built, loaded):
+        files = [w.filename for w in record if issubclass(w.category, model.ModelKeyWarning)]
+        assert files and set(files) == {__file__}, files

@@ -7,7 +7,7 @@ import pytest
 
 import network.theory  # noqa: F401  (the subpackage; network/__init__ may not list it)
 from network import transfer_functions as tfs
-from network.errors import ModelKeyError, NetworkError, ParameterError, UnitError
+from network.errors import ModelFileError, ModelKeyError, NetworkError, ParameterError, RecordingError, UnitError
 from network.theory import fitting, tf
 from network.theory.accuracy import DI_VOLO_MODEL
 
@@ -110,8 +110,14 @@ def test_shipped_coefficients_load(tmp_path):
     assert np.array_equal(tf.load_coefficients(str(path), ["Exc"])["Exc"], tf.published_coefficients("RS"))
     with pytest.raises(ModelKeyError, match="toolkit:"):
         tf.load_coefficients("toolkit:nowhere", ["Exc"])
-    with pytest.raises(ParameterError, match="no such file"):
+    # a missing file is a RecordingError (an OSError), as every unreadable file in network
+    with pytest.raises(RecordingError, match="'missing.json': no such file") as exc:
         tf.load_coefficients("missing.json", ["Exc"])
+    assert isinstance(exc.value, OSError) and not isinstance(exc.value, ValueError)
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"Exc":\n [1, 2,,]}')
+    with pytest.raises(ModelFileError, match="bad.json', line 2: not valid JSON"):
+        tf.load_coefficients(str(bad), ["Exc"])
 
 
 def test_published_coefficients_as_in_the_issue():
@@ -278,3 +284,35 @@ def test_new_values_reuse_the_compiled_code(tmp_path):
     finally:
         ntwk.set_code_target("runtime")
         brian2.prefs.codegen.runtime.cython.cache_dir = previous
+
+
+@pytest.mark.parametrize("fout_max", ["0", "-5", "nan"])
+def test_cli_bad_fout_max_is_refused_before_the_simulation(tmp_path, capsys, monkeypatch, fout_max):
+    """--fout-max 0 was refused only after the characterisation (16 s)."""
+    import json
+
+    from dendrites.cli import main
+
+    def no_simulation(*args, **kwargs):
+        raise AssertionError("characterise ran before the options were checked")
+
+    monkeypatch.setattr(tfs, "characterise", no_simulation)
+    model = tmp_path / "model.json"
+    model.write_text(json.dumps(DI_VOLO_MODEL))
+    assert main(["transfer-function", str(model), "--pop", "Inh", "--fout-max", fout_max]) == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith("nnd transfer-function: error: Fout_max") and "must be > Fout_min" in line
+
+
+def test_fit_range_checked():
+    with pytest.raises(ParameterError, match="Fout_max = 0 Hz"):
+        fitting.check_fit_range(0.0)
+    with pytest.raises(ParameterError, match="Fout_min = -1 Hz"):
+        fitting.check_fit_range(60.0, -1.0)
+    with pytest.raises(UnitError, match="Fout_max"):
+        fitting.check_fit_range("a")
+    import brian2
+
+    assert fitting.check_fit_range(0.05 * brian2.kHz) == (50.0, 0.0)
+    with pytest.raises(ParameterError, match="Fout_max = 0 Hz"):
+        fitting.fit_coefficients({"Fout_mean": np.ones(20)}, Fout_max=0.0)

@@ -138,12 +138,13 @@ def transfer_function_main(args):
     """Run ``nnd transfer-function``; returns the exit code."""
     from .. import transfer_functions as tfs
     from ..errors import NetworkError
-    from .fitting import fit_coefficients
+    from .fitting import check_fit_range, fit_coefficients
     from .shipped import GRID
     from .tf import save_coefficients, synaptic_inputs
 
     prog = "nnd transfer-function"
     try:
+        check_fit_range(args.fout_max)  # before a characterisation of several seconds
         Model = load_model_file(args.model)
         inputs = [s.name for s in synaptic_inputs(Model, args.pop)]
         grid = {}

@@ -23,12 +23,14 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize
 
-from ..errors import ModelKeyError, ParameterError
+from stimuli.arguments import to_plain
+
+from ..errors import ModelKeyError, ParameterError, UnitError
 from ..model import cell_parameters
 from .tf import (COEFFICIENT_NAMES, effective_threshold, erfc_rate, membrane_moments, synaptic_inputs,
                  threshold_from_rate, threshold_terms)
 
-__all__ = ["FitResult", "fit_coefficients", "fit_data", "point_moments", "BOUND"]
+__all__ = ["FitResult", "fit_coefficients", "fit_data", "point_moments", "check_fit_range", "BOUND"]
 
 BOUND = 0.2
 """V: every coefficient is kept in [-BOUND, BOUND] (published ones are below 0.05 V in magnitude)."""
@@ -98,6 +100,37 @@ def _rms(x):
     return float(np.sqrt(np.mean(np.square(x)))) if np.size(x) else float("nan")
 
 
+def check_fit_range(Fout_max=60.0, Fout_min=0.0):
+    """Check the fitted range of output rates before anything is simulated.
+
+    Parameters
+    ----------
+    Fout_max, Fout_min : float or Quantity
+        Bounds of the fitted output rates, Hz: ``0 <= Fout_min < Fout_max``.
+
+    Returns
+    -------
+    (float, float)
+        ``(Fout_max, Fout_min)`` in Hz.
+
+    Raises
+    ------
+    UnitError
+        Not a number, or a Quantity that is not a rate.
+    ParameterError
+        ``Fout_min < 0`` or ``Fout_max <= Fout_min`` (or NaN).
+    """
+    hi = float(to_plain(Fout_max, "Hz", "Fout_max", error=UnitError))
+    lo = float(to_plain(Fout_min, "Hz", "Fout_min", error=UnitError))
+    if not lo >= 0:
+        raise ParameterError(f"Fout_min = {lo:g} Hz: the lower end of the fitted rates must be >= 0 Hz "
+                             f"(di Volo et al. fit 0 < Fout < 60 Hz).")
+    if not hi > lo:
+        raise ParameterError(f"Fout_max = {hi:g} Hz: the upper end of the fitted rates must be > Fout_min = "
+                             f"{lo:g} Hz, e.g. 60 Hz (--fout-max 60).")
+    return hi, lo
+
+
 def fit_coefficients(data, Fout_max=60.0, Fout_min=0.0, refine=True):
     """Fit the 10 coefficients to a characterisation (two-step procedure).
 
@@ -121,8 +154,10 @@ def fit_coefficients(data, Fout_max=60.0, Fout_min=0.0, refine=True):
     ------
     ParameterError
         No point of the grid in the fitted range (all silent, or all above
-        ``Fout_max``), or fewer fitted points than the 10 coefficients.
+        ``Fout_max``), or fewer fitted points than the 10 coefficients; a bad range
+        (see :func:`check_fit_range`).
     """
+    Fout_max, Fout_min = check_fit_range(Fout_max, Fout_min)
     Fout = np.asarray(data["Fout_mean"] if "Fout_mean" in data else [], dtype=float).ravel()
     m = point_moments(data)
     m = {k: np.broadcast_to(v, Fout.shape) for k, v in m.items()}

@@ -41,9 +41,9 @@ from scipy import optimize
 
 from stimuli.arguments import to_plain
 
-from ..errors import ModelKeyError, ParameterError, UnitError
+from ..errors import ModelKeyError, NetworkWarning, ParameterError, UnitError
 from ..model import cell_parameters, get, population_names
-from .tf import TransferFunction, effective_threshold, erfc_rate, load_coefficients
+from .tf import RATE_FLOOR, TransferFunction, erfc_rate, load_coefficients, threshold_terms
 
 __all__ = ["MeanField", "FixedPoint", "FixedPointError", "MeanFieldWarning", "solve_mean_field_first_order",
            "find_fp", "HIGH_RATE"]
@@ -59,7 +59,7 @@ class FixedPointError(ParameterError):
     """No low-rate fixed point exists (or was found) for the requested drive."""
 
 
-class MeanFieldWarning(UserWarning):
+class MeanFieldWarning(NetworkWarning):
     """The mean field reached its spurious high-rate state, or another repairable oddity."""
 
 
@@ -173,6 +173,26 @@ class MeanField:
         P = len(populations)
         self._pairs = [(i, j) for i in range(P) for j in range(i, P)]
         self.high_rate = HIGH_RATE
+        self._pack_inputs()
+
+    def _pack_inputs(self):
+        """Arrays (population x input, zero-padded) of every transfer function, for :meth:`_transfer`."""
+        sources = self.populations + self.afferents
+        P, S = len(self.populations), max(len(tf.inputs) for tf in self.tfs.values())
+        src, K, Q, tau, E = (np.zeros((P, S), dtype=int), np.zeros((P, S)), np.zeros((P, S)), np.ones((P, S)),
+                             np.zeros((P, S)))
+        for k, p in enumerate(self.populations):
+            for j, syn in enumerate(self.tfs[p].inputs):
+                src[k, j] = sources.index(syn.name)
+                K[k, j], Q[k, j], tau[k, j], E[k, j] = syn.K, syn.Q * 1e-9, syn.tau * 1e-3, syn.E * 1e-3
+        cells = [self.tfs[p].cell for p in self.populations]
+        col = lambda v: np.array(v, dtype=float)[:, None]  # noqa: E731  (P, 1): broadcasts over points
+        self._packed = {"src": src, "K": K[:, :, None], "Q": Q[:, :, None], "tau": tau[:, :, None],
+                        "E": E[:, :, None], "QT": (Q * tau)[:, :, None],
+                        "Gl": col([c["Gl"] * 1e-9 for c in cells]), "Cm": col([c["Cm"] * 1e-12 for c in cells]),
+                        "El": col([c["El"] * 1e-3 for c in cells]),
+                        "I0": col([self.tfs[p].I0 for p in self.populations]),
+                        "P": np.array([self.tfs[p].coefficients for p in self.populations])}
 
     # ------------------------------------------------------------------ helpers
     @staticmethod
@@ -218,17 +238,36 @@ class MeanField:
 
         With ``with_muV``, also the mean membrane potentials (mV).
         """
-        out = np.empty(np.shape(nu))
-        mu = np.empty(np.shape(nu))
-        rates = {q: nu[k] for k, q in enumerate(self.populations)}
-        rates.update(drive)
-        for k, p in enumerate(self.populations):
-            I = 0.0 if currents is None else currents.get(p, 0.0)
-            tf = self.tfs[p]
-            m = tf.moments(rates, W=W[k], I=I)
-            out[k] = erfc_rate(m["muV"], m["sigmaV"], m["tauV"], effective_threshold(m, tf.coefficients))
-            mu[k] = m["muV"] * 1e3
-        return (out, mu) if with_muV else out
+        # the formulas of network.theory.tf (membrane_moments, effective_threshold, erfc_rate)
+        # evaluated for every population and every point at once (arrays, no loop)
+        c = self._packed
+        shape = np.shape(nu)
+        P = shape[0]
+        nu = np.asarray(nu, dtype=float).reshape(P, -1)
+        M = nu.shape[1]
+        rows = [nu] + [np.broadcast_to(np.asarray(drive[a], dtype=float).reshape(-1), (M,))[None, :]
+                       for a in self.afferents]
+        R = np.concatenate(rows, axis=0)  # (sources, M)
+        f = np.maximum(R[c["src"]], RATE_FLOOR) * c["K"]  # (P, S, M)
+        I = np.repeat(c["I0"], M, axis=1)
+        if currents is not None:
+            I = I + np.array([np.broadcast_to(np.asarray(currents.get(p, 0.0), dtype=float).reshape(-1), (M,))
+                              for p in self.populations])
+        Wsi = np.asarray(W, dtype=float).reshape(P, -1) * 1e-12
+        QTf = c["QT"] * f
+        muG = c["Gl"] + QTf.sum(axis=1)
+        muV = (c["Gl"] * c["El"] + (QTf * c["E"]).sum(axis=1) + I * 1e-12 - Wsi) / muG
+        tauM = c["Cm"] / muG
+        A = f * (c["Q"] * (c["E"] - muV[:, None]) / muG[:, None] * c["tau"]) ** 2
+        tpt = c["tau"] + tauM[:, None]
+        sigmaV = np.sqrt((A / (2.0 * tpt)).sum(axis=1)) + 1e-12
+        num, den = A.sum(axis=1), (A / tpt).sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            tauV = np.where(den > 0, num / np.where(den > 0, den, 1.0), tauM)
+        terms = threshold_terms(muV, sigmaV, tauV * c["Gl"] / c["Cm"])  # (10, P, M)
+        Veff = np.einsum("pk,kpm->pm", c["P"], terms)
+        out = erfc_rate(muV, sigmaV, tauV, Veff).reshape(shape)
+        return (out, (muV * 1e3).reshape(shape)) if with_muV else out
 
     def _derivatives(self, nu, W, drive, currents):
         """F (P,), dF/dnu (P, P) [mu, lambda] and d2F/dnu dnu (P, P, P), by central differences."""

@@ -47,7 +47,7 @@ from scipy import special
 
 from stimuli.arguments import to_plain
 
-from ..errors import ModelKeyError, ParameterError, UnitError
+from ..errors import ModelFileError, ModelKeyError, ParameterError, RecordingError, UnitError
 from ..model import cell_parameters, get, population_names, synaptic_parameters
 
 __all__ = [
@@ -141,6 +141,15 @@ def load_coefficients(spec, populations):
     -------
     dict
         ``{pop: numpy array (10,)}`` in volts.
+
+    Raises
+    ------
+    RecordingError
+        The JSON file does not exist or cannot be read.
+    ModelFileError
+        The JSON file is malformed (the message names its line).
+    ModelKeyError
+        An unknown shipped fit, or a population without coefficients.
     """
     if isinstance(spec, str):
         if spec == "published":
@@ -160,13 +169,19 @@ def load_coefficients(spec, populations):
                                     f"(populations are matched by 'Exc'/'Inh' in their names).")
         else:
             if not os.path.isfile(spec):
-                raise ParameterError(f"coefficients {spec!r}: no such file; give 'published', 'toolkit', a JSON "
+                raise RecordingError(f"coefficients {spec!r}: no such file; give 'published', 'toolkit', a JSON "
                                      f"file {{population: [10 numbers]}} or a dict.")
             try:
                 with open(spec) as fh:
-                    content = json.load(fh)
-            except (OSError, ValueError) as err:
-                raise ParameterError(f"coefficients file {spec!r} is not readable JSON: {err}") from None
+                    text = fh.read()
+            except OSError as err:
+                raise RecordingError(f"coefficients file {spec!r} cannot be read: {err.strerror or err}; "
+                                     f"check its permissions.") from None
+            try:
+                content = json.loads(text)
+            except json.JSONDecodeError as err:
+                raise ModelFileError(f"coefficients file {spec!r}, line {err.lineno}: not valid JSON ({err.msg}); "
+                                     f"write {{population: [10 numbers]}}.") from None
             if isinstance(content, dict) and "coefficients" in content:
                 content = content["coefficients"]
             spec = content
