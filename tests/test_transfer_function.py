@@ -257,33 +257,44 @@ def test_original_generate_call(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.slow
 def test_new_values_reuse_the_compiled_code(tmp_path):
-    """Rates, weights, cell parameters and durations are variables: a second characterisation compiles nothing."""
+    """Rates, weights, cell parameters and durations are variables: a second characterisation compiles nothing.
+
+    Run in a fresh interpreter with an empty Cython cache: brian2 keeps compiled code in
+    memory per process, so in the test process another test may already have compiled the
+    same code objects and the first characterisation would write nothing.
+    """
+    import json
+    import subprocess
+    import sys
     from pathlib import Path
 
-    import brian2
-
-    import network as ntwk
-
-    previous = brian2.prefs.codegen.runtime.cython.cache_dir
-    cache = tmp_path / "cython_cache"
-    ntwk.set_code_target("cython", cache_dir=str(cache))
-    try:
-        out = []
-        # a structure no other test compiles (brian2 keeps compiled code in memory per process):
-        # the Exc (AdExp, adapting) cell with its Exc and AffExc inputs only
-        for rates, Q, Gl, t_discard in (([2.0, 4.0], 1.5, 10.0, 50.0), ([6.0, 9.0], 2.5, 12.0, 80.0)):
-            M = dict(DI_VOLO_MODEL, Q_Exc_Exc=Q, Exc_Gl=Gl)
-            out.append(tfs.characterise(M, "Exc", {"Exc": rates, "AffExc": [1.0]}, n_seeds=5, inputs=["Exc", "AffExc"],
-                                        t_measure=300.0, t_discard=t_discard, seed=1))
-            if len(out) == 1:
-                first = sorted(p.name for p in Path(cache).rglob("*.so"))
-        assert first, "the Cython target compiled nothing"
-        assert sorted(p.name for p in Path(cache).rglob("*.so")) == first
-        assert out[1]["Fout_mean"].mean() > out[0]["Fout_mean"].mean()  # the new values took effect
-    finally:
-        ntwk.set_code_target("runtime")
-        brian2.prefs.codegen.runtime.cython.cache_dir = previous
+    script = f"""
+import json, sys
+from pathlib import Path
+import network as ntwk
+from network import transfer_functions as tfs
+from network.theory.accuracy import DI_VOLO_MODEL
+cache = Path({str(tmp_path / "cython_cache")!r})
+ntwk.set_code_target("cython", cache_dir=str(cache))
+out, files = [], []
+for rates, Q, Gl, t_discard in (([2.0, 4.0], 1.5, 10.0, 50.0), ([6.0, 9.0], 2.5, 12.0, 80.0)):
+    M = dict(DI_VOLO_MODEL, Q_Exc_Exc=Q, Exc_Gl=Gl)
+    d = tfs.characterise(M, "Exc", {{"Exc": rates, "AffExc": [1.0]}}, n_seeds=5, inputs=["Exc", "AffExc"],
+                         t_measure=300.0, t_discard=t_discard, seed=1)
+    out.append(float(d["Fout_mean"].mean()))
+    files.append(sorted(p.name for p in cache.rglob("*.so")))
+print(json.dumps({{"rates": out, "files": files}}))
+"""
+    root = Path(__file__).resolve().parents[1]
+    result = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    first, second = report["files"]
+    assert first, "the Cython target compiled nothing"
+    assert second == first  # the second characterisation, with new values, compiled nothing
+    assert report["rates"][1] > report["rates"][0]  # the new values took effect
 
 
 @pytest.mark.parametrize("fout_max", ["0", "-5", "nan"])
