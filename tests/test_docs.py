@@ -44,7 +44,7 @@ def test_site_builds_without_warnings(built_site):
 @pytest.mark.parametrize("page", [
     "getting_started.html", "guide/conventions.html", "guide/stimuli.html", "guide/network.html",
     "guide/recording.html", "guide/sweeps.html", "guide/morphologies.html", "guide/dendrites.html",
-    "guide/mechanisms.html",
+    "guide/mechanisms.html", "guide/mean_field_accuracy.html",
     "troubleshooting.html", "benchmarks.html", "api.html", "auto_examples/index.html",
 ])
 def test_page_exists(built_site, page):

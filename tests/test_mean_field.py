@@ -201,7 +201,7 @@ def test_small_network_against_its_mean_field():
     mean adaptation current within 15 % of the mean field's W.  (Measured: about
     -9 % and -7 %: at 2000 cells each cell shares a quarter of its recurrent inputs
     with every other one, which the mean field ignores; at 10,000 cells the
-    differences are 3 % and 0.2 %, docs/mean_field_accuracy.md.)
+    differences are 3 % and 0.2 %, docs/guide/mean_field_accuracy.rst.)
     """
     from network.theory.accuracy import run_network_point
 

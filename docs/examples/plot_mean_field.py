@@ -110,7 +110,7 @@ fig.tight_layout()
 # the nearly input-free start, where the fitted polynomial gives a spurious active
 # state that the mean field visits during the first step while the network is
 # silent.  The documented, quantitative comparison (adapting RS-FS networks, fits
-# per cell type, open loop) is in ``docs/mean_field_accuracy.md``.
+# per cell type, open loop) is in ``docs/guide/mean_field_accuracy.rst``.
 #
 # Stationary rates on the last step of the staircase (network vs mean field).
 last = t >= 3.5 * step_ms
