@@ -70,13 +70,7 @@ def _strip_units(value, name, kind):
     """
     exponent, factor, unit, example = _KINDS[kind]
     units = _brian_units()
-    if units is not None and isinstance(value, (list, tuple)) and any(
-            isinstance(v, units.Quantity) for v in value):
-        try:  # a list of Quantities: np.asarray would silently drop their units
-            value = units.Quantity(value)
-        except (TypeError, units.DimensionMismatchError) as exc:
-            raise UnitError(f"{name} mixes quantities of different units or with plain numbers "
-                            f"({exc}); pass one Quantity array or plain numbers in {unit}.") from None
+    value = _quantity_list(value, name, unit, UnitError)
     if units is not None and isinstance(value, units.Quantity):
         expected = units.get_or_create_dimension(s=exponent)
         if units.get_dimensions(value) is not expected:
@@ -96,6 +90,19 @@ def _strip_units(value, name, kind):
             f"{'a number (or array) in ' + unit if unit else 'a plain number (or array)'}."
         ) from None
 
+
+
+def _quantity_list(value, name, unit, error):
+    """A list/tuple holding Quantities as one Quantity (np.asarray would drop their units)."""
+    units = _brian_units()
+    if units is not None and isinstance(value, (list, tuple)) and any(
+            isinstance(v, units.Quantity) for v in value):
+        try:
+            return units.Quantity(value)
+        except (TypeError, units.DimensionMismatchError) as exc:
+            raise error(f"{name} mixes quantities of different units or with plain numbers "
+                        f"({exc}); pass one Quantity array or plain numbers in {unit}.") from None
+    return value
 
 def _short(value):
     """``repr(value)`` for scalars and short arrays, a shape summary for long ones."""
@@ -491,13 +498,7 @@ def to_plain(value, unit, name, *, error=UnitError):
         A Python float for scalars, a float64 array otherwise.
     """
     units = _brian_units()
-    if units is not None and isinstance(value, (list, tuple)) and any(
-            isinstance(v, units.Quantity) for v in value):
-        try:  # a list of Quantities: np.asarray would silently drop their units
-            value = units.Quantity(value)
-        except (TypeError, units.DimensionMismatchError) as exc:
-            raise error(f"{name} mixes quantities of different units or with plain numbers "
-                        f"({exc}); pass one Quantity array or plain numbers in {unit}.") from None
+    value = _quantity_list(value, name, unit, error)
     if units is not None and isinstance(value, units.Quantity):
         target = _unit_object(unit) if unit != "1" else 1.0
         target_dim = units.get_dimensions(target)
