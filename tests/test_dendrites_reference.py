@@ -126,3 +126,5 @@ def test_neuron_twin_refuses_what_it_cannot_rebuild():
         ref.epsps([0], "ampa+nmda")
     with pytest.raises(ParameterError, match="not compartments"):
         ref.epsps([0, 10**6], "current")
+    with pytest.raises(ParameterError, match="duration"):
+        ref.epsps([0], "current", duration=0.01)
