@@ -95,7 +95,8 @@ def main():
           f"{model.compartments.area.sum():.2f} um2, NEURON {ref.areas().sum():.2f} um2")
     for r, k, p_ in zip(rows, kernel, peaks_nrn):
         print(f"  site {r:5d} ({model.compartments.type_name[r]:6s} "
-              f"{model.compartments.distance[r]:6.0f} um): kernel {k:.5f} mV, NEURON {p_:.5f} mV")
+              f"{model.compartments.distance[r]:6.0f} um): kernel {k:.5f} mV, NEURON {p_:.5f} mV "
+              f"({100 * (k / p_ - 1):+.1e} %)")
     if not args.skip_branco:
         l23 = CellModel("L23pyr", Ri=150, Rm=20000, EL=-70)
         sequence_experiment(l23, intervals=[0], nmda=(True,), progress=False)  # warm
