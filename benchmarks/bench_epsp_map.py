@@ -8,9 +8,11 @@ synapse of 0.5 nS x (E - V_rest), AMPA kinetics 0.2/2 ms):
 2. the toolkit's own site-by-site direct simulation on a sample of sites,
    extrapolated to every compartment (the baseline it replaces);
 3. NEURON (PyPI ``neuron``) site by site on the same sample, with the same
-   geometry (one NEURON segment per brian2 compartment, the same lengths and
-   membrane areas; the soma a cylinder of the sphere's area) and backward Euler at the
-   same dt;
+   geometry (:func:`dendrites.reference.neuron_model`: one NEURON segment per
+   brian2 compartment, 3D points at brian2's compartment boundaries with its
+   boundary diameters, so the same frustum areas and axial resistances; the soma a
+   cylinder of the sphere's area) and backward Euler at the same dt, timed on the
+   run loop only (:meth:`~dendrites.reference.NeuronReference.epsps`);
 
 and prints time per site and for the whole map, the speed-up over NEURON, the
 maximum difference in somatic peak between the methods on the sample, and peak
@@ -33,62 +35,17 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
-def neuron_site_by_site(model, rows, weight, duration, rest):
-    """Somatic EPSP peaks (mV) in NEURON, one site at a time, same geometry as the model."""
-    from neuron import h
+def neuron_site_by_site(model, rows, weight, duration):
+    """NEURON's site-by-site EPSPs (:meth:`dendrites.reference.NeuronReference.epsps`).
 
-    from dendrites.experiments.epsp_map import synaptic_waveform
+    The cell is built by :func:`dendrites.reference.neuron_model` (brian2's frusta as 3D
+    points); the time per site is that of the run loop only (backward Euler, the model's dt).
+    """
+    from dendrites.reference import neuron_model
 
-    h.load_file("stdrun.hoc")
-    table = model.compartments
-    parents = np.asarray(model.discretisation.cell.section_parents)
-    soma = h.Section(name="soma")
-    soma.L = soma.diam = float(table.diameter[0])
-    secs, segs = {}, {0: soma(0.5)}
-    for s in range(len(parents)):  # MorphIO numbers parents first
-        comps = np.flatnonzero(table.section == s)
-        comps = comps[np.argsort(table.distance[comps])]
-        sec = h.Section(name=f"s{s}")
-        sec.nseg = len(comps)
-        sec.L = float(table.length[comps].sum())
-        for k, seg in enumerate(sec):
-            # the cylinder of the compartment's brian2 membrane area (brian2's compartments
-            # are frustums; their middle diameter would misplace membrane)
-            seg.diam = float(table.area[comps[k]] / (np.pi * table.length[comps[k]]))
-            segs[int(comps[k])] = seg
-        sec.connect(secs[parents[s]](1) if parents[s] >= 0 else soma(0.5), 0)
-        secs[s] = sec
-    for sec in h.allsec():
-        sec.Ra = model.Ri
-        sec.cm = 1.0
-        sec.insert("pas")
-        for seg in sec:
-            seg.pas.g = 1 / 20000.0
-            seg.pas.e = -70.0
-    imp = h.Impedance()
-    imp.loc(0.5, sec=soma)
-    imp.compute(0)
-    neuron_site_by_site.input_resistance = imp.input(0.5, sec=soma)  # MOhm, for the printout
-    neuron_site_by_site.area = sum(seg.area() for sec in h.allsec() for seg in sec)
-    h.dt = model.dt
-    h.secondorder = 0
-    n_t = int(round(duration / model.dt))
-    t = np.arange(n_t + 1) * model.dt
-    wave = synaptic_waveform(t - model.dt, 0.2, 2.0) * weight * (0.0 - rest) * 1e-3  # nA
-    vec_i, vec_t = h.Vector(wave), h.Vector(t)
-    v_soma = h.Vector().record(soma(0.5)._ref_v)
-    peaks = []
-    t0 = time.perf_counter()
-    for r in rows:
-        stim = h.IClamp(segs[int(r)])
-        stim.delay, stim.dur = 0, 1e9
-        vec_i.play(stim._ref_amp, vec_t, 1)
-        h.finitialize(-70.0)
-        h.continuerun(duration)
-        peaks.append(np.max(np.asarray(v_soma)) + 70.0)
-        vec_i.play_remove()
-        del stim
-    return np.array(peaks), (time.perf_counter() - t0) / len(rows)
+    ref = neuron_model(model)
+    res = ref.epsps(rows, "current", weight=weight, duration=duration)
+    return res, ref
 
 
 def main():
@@ -113,8 +70,10 @@ def main():
     _, _, soma = direct_epsp(model, rows, "current", weight=weight, duration=duration,
                              progress=False)
     t_direct = (time.perf_counter() - t0) / len(rows)
-    peaks_nrn, t_nrn = neuron_site_by_site(model, rows, weight, duration, -70.0)
+    nrn, ref = neuron_site_by_site(model, rows, weight, duration)
+    peaks_nrn, t_nrn = nrn.soma_peak, nrn.seconds_per_site
     kernel = em.frame.soma_peak_mV.to_numpy()[rows]
+    local = em.frame.local_peak_mV.to_numpy()[rows]
     print(f"{'method':44s} {'per site (ms)':>14s} {'whole map (s)':>14s}")
     print(f"{'toolkit kernel map (reciprocity, 1 run)':44s} {1e3 * t_map / n:14.3f} "
           f"{t_map:14.2f}")
@@ -127,13 +86,17 @@ def main():
           f"{np.max(np.abs(kernel - soma.max(1))):.2e} mV "
           f"({np.max(np.abs(kernel / soma.max(1) - 1)):.2e} relative)")
     rel = np.abs(kernel / peaks_nrn - 1) * 100
-    print(f"max |kernel - NEURON| / NEURON somatic peak: {rel.max():.3f} % (median "
-          f"{np.median(rel):.3f} %; target < 1 %); soma input resistance brian2 "
-          f"{model.passive_system().input_resistance(0) / 1e6:.2f} MOhm, NEURON "
-          f"{neuron_site_by_site.input_resistance:.2f} MOhm")
+    rel_local = np.abs(local / nrn.local_peak - 1) * 100
+    print(f"max |kernel - NEURON| / NEURON somatic peak: {rel.max():.2e} % (median "
+          f"{np.median(rel):.2e} %; target < 1 %); local peak: {rel_local.max():.2e} % "
+          f"(median {np.median(rel_local):.2e} %)")
+    print(f"soma input resistance brian2 {model.passive_system().input_resistance(0) / 1e6:.6f} "
+          f"MOhm, NEURON {ref.input_resistance(0):.6f} MOhm; membrane area brian2 "
+          f"{model.compartments.area.sum():.2f} um2, NEURON {ref.areas().sum():.2f} um2")
     for r, k, p_ in zip(rows, kernel, peaks_nrn):
         print(f"  site {r:5d} ({model.compartments.type_name[r]:6s} "
-              f"{model.compartments.distance[r]:6.0f} um): kernel {k:.5f} mV, NEURON {p_:.5f} mV")
+              f"{model.compartments.distance[r]:6.0f} um): kernel {k:.5f} mV, NEURON {p_:.5f} mV "
+              f"({100 * (k / p_ - 1):+.1e} %)")
     if not args.skip_branco:
         l23 = CellModel("L23pyr", Ri=150, Rm=20000, EL=-70)
         sequence_experiment(l23, intervals=[0], nmda=(True,), progress=False)  # warm

@@ -80,3 +80,51 @@ def test_d_lambda_convergence():
               for d in (0.3, 0.1, 0.03)]
     assert errors[0] > errors[1] > errors[2]
     assert errors[1] < 0.01
+
+
+def test_neuron_twin_has_brian2s_frusta():
+    # the twin's 3D points are brian2's compartment boundaries: every segment has brian2's
+    # membrane area (rel. 1e-6: NEURON stores 3D points in single precision; measured 1.4e-7)
+    # and the input resistance at the soma and at the most tapered
+    # compartments (boundary diameters up to ~4x apart, where an equal-area cylinder has up
+    # to ~50 % less axial resistance) equals that of brian2's linear system (rel. 1e-6;
+    # measured 3e-9 at the soma)
+    model = CellModel(M.discretise(M.load_bundled("L5pyr"), "d_lambda", d_lambda=1.0),
+                      Ri=150, Rm=20000, EL=-70)
+    ref = neuron_model(model)
+    np.testing.assert_allclose(ref.areas(), model.compartments.area, rtol=1e-6)
+    disc, table = model.discretisation, model.compartments
+    ratio = np.ones(model.n)
+    for sec_id, sec in disc.sections.items():  # a loop over sections
+        comps = np.flatnonzero(table.section == sec_id)
+        comps = comps[np.argsort(table.distance[comps])]
+        d_eq = table.area[comps] / (np.pi * table.length[comps])
+        ratio[comps] = (np.asarray(sec.start_diameter) * np.asarray(sec.end_diameter) * 1e12
+                        / d_eq**2)
+    sites = np.r_[0, np.argsort(ratio)[:3]]
+    assert ratio[sites[1]] < 0.6
+    system = model.passive_system()
+    for c in sites:
+        assert ref.input_resistance(c) == pytest.approx(system.input_resistance(c) / 1e6,
+                                                        rel=1e-6)
+
+
+def test_neuron_twin_refuses_what_it_cannot_rebuild():
+    from dendrites.errors import ParameterError, UnsupportedError
+
+    disc = M.discretise(M.y_branch(), "max_length", max_length=50)
+    active = CellModel(disc, Ri=150, Rm=20000, EL=-70)
+    active.insert("hh", where="soma")
+    with pytest.raises(UnsupportedError, match="mechanisms"):
+        neuron_model(active)
+    uneven = CellModel(disc, Ri=150, Rm=20000, EL=-70)
+    uneven.set("Cm", 2.0, where="soma")
+    with pytest.raises(UnsupportedError, match="uniform Cm"):
+        neuron_model(uneven)
+    ref = neuron_model(CellModel(disc, Ri=150, Rm=20000, EL=-70))
+    with pytest.raises(UnsupportedError, match="ampa\\+nmda"):
+        ref.epsps([0], "ampa+nmda")
+    with pytest.raises(ParameterError, match="not compartments"):
+        ref.epsps([0, 10**6], "current")
+    with pytest.raises(ParameterError, match="duration"):
+        ref.epsps([0], "current", duration=0.01)
