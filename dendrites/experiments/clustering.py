@@ -30,9 +30,9 @@ from the soma on the thinnest terminal basal branch, 0.73 um):
   to sublinear without NMDA (Polsky et al. 2004; sublinear at distal basal
   sites in Branco and Hausser 2011, Neuron 69: 885; Abrahamsson et al. 2012,
   Neuron 73: 1159).  The cluster length matters little on such a branch (at
-  0.5 nS, 20 and 30 um give gains within 0.004 without NMDA, 0.021 with).  A model without a
-  spine area correction overestimates the branch's input impedance and so
-  this sublinearity.
+  0.5 nS, 20 and 30 um give gains within 0.004 without NMDA, 0.021 with).
+  A model without a spine area correction overestimates the branch's input
+  impedance and so this sublinearity.
 
 The single-synapse peaks come from the kernel method of
 :mod:`dendrites.experiments.epsp_map` on passive cells (the local nonlinearity,
