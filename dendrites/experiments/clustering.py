@@ -23,10 +23,10 @@ from the soma on the thinnest terminal basal branch, 0.73 um):
   depolarisation approaches the AMPA reversal (0 mV) and each synapse passes
   less current than alone.  It is not a numerical artefact (on a synthetic
   cell the test matches it against NEURON, gains within 0.002, and shows it
-  vanishes for input without driving force), nor a matter of the weight: the gain leaves the linear band
-  [0.8, 1.05] at k = 6 with 0.4 nS, k = 5 with 0.5 nS, k = 7 with 0.3 nS and
-  k = 10 with 0.2 nS (where NMDA no longer reaches a maximal gain before
-  k = 20).  Experiments see the same: summation on thin dendrites is linear
+  vanishes for input without driving force), nor a matter of the weight: the
+  gain leaves the linear band [0.8, 1.05] at k = 6 with 0.4 nS, k = 5 with
+  0.5 nS, k = 7 with 0.3 nS and k = 10 with 0.2 nS (where NMDA no longer
+  reaches a maximal gain before k = 20).  Experiments see the same: summation on thin dendrites is linear
   to sublinear without NMDA (Polsky et al. 2004; sublinear at distal basal
   sites in Branco and Hausser 2011, Neuron 69: 885; Abrahamsson et al. 2012,
   Neuron 73: 1159).  The cluster length matters little on such a branch (at
