@@ -80,8 +80,8 @@ def register(subparsers):
     p.add_argument("file", metavar="FILE", nargs="?", default="L23pyr",
                    help="file or bundled name (default L23pyr)")
     p.add_argument("--n", type=int, default=20, help="largest k (20)")
-    p.add_argument("--length", type=float, default=20.0, help="cluster length, um (20)")
-    p.add_argument("--weight", type=float, default=0.5, help="peak AMPA conductance, nS (0.5)")
+    p.add_argument("--length", type=float, default=30.0, help="cluster length, um (30)")
+    p.add_argument("--weight", type=float, default=0.4, help="peak AMPA conductance, nS (0.4)")
     p.add_argument("--nmda-ratio", type=float, default=2.0, dest="nmda_ratio",
                    help="NMDA/AMPA peak conductance (2)")
     p.add_argument("--nmda", default="both", choices=["both", "on", "off"])
@@ -226,7 +226,7 @@ def _clustering(args):
         _write_csv(res.frame, args.csv)
         for r in res.summary().itertuples():
             print(f"{r.arrangement} {'AMPA+NMDA' if r.nmda else 'AMPA'}: k* = {r.k_star}, "
-                  f"max gain {r.max_gain:.3f}")
+                  f"max gain {r.max_gain:.3f}, min gain {r.min_gain:.3f}")
         print(f"-> {args.csv}")
         if args.output:
             res.plot().savefig(args.output, dpi=120)
