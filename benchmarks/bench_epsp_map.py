@@ -35,7 +35,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
-def neuron_site_by_site(model, rows, weight, duration):
+def neuron_site_by_site(model, rows, weight, duration, repeat=1):
     """NEURON's site-by-site EPSPs (:meth:`dendrites.reference.NeuronReference.epsps`).
 
     The cell is built by :func:`dendrites.reference.neuron_model` (brian2's frusta as 3D
@@ -44,14 +44,20 @@ def neuron_site_by_site(model, rows, weight, duration):
     from dendrites.reference import neuron_model
 
     ref = neuron_model(model)
-    res = ref.epsps(rows, "current", weight=weight, duration=duration)
-    return res, ref
+    best = None
+    for _ in range(repeat):  # best of repeats, like the toolkit's map
+        res = ref.epsps(rows, "current", weight=weight, duration=duration)
+        if best is None or res.seconds_per_site < best.seconds_per_site:
+            best = res
+    return best, ref
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--sample", type=int, default=20, help="sites of the site-by-site runs")
     parser.add_argument("--skip-branco", action="store_true")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="timings are the best of this many repeats (map and NEURON sample)")
     args = parser.parse_args()
     warnings.simplefilter("ignore")
     from dendrites import CellModel
@@ -61,16 +67,18 @@ def main():
     n, duration, weight = model.n, 50.0, 0.5
     print(f"L5pyr, d_lambda 0.1: {n} compartments, {duration:g} ms per site, dt {model.dt} ms")
     epsp_map(model, synapse="current", weight=weight, duration=duration)  # warm (compile)
-    t0 = time.perf_counter()
-    em = epsp_map(model, synapse="current", weight=weight, duration=duration)
-    t_map = time.perf_counter() - t0
+    t_map = np.inf
+    for _ in range(args.repeat):  # best of repeats: the machine may be shared
+        t0 = time.perf_counter()
+        em = epsp_map(model, synapse="current", weight=weight, duration=duration)
+        t_map = min(t_map, time.perf_counter() - t0)
     rows = np.sort(np.random.default_rng(0).choice(n, args.sample, replace=False))
     direct_epsp(model, rows[:1], "current", weight=weight, duration=duration, progress=False)
     t0 = time.perf_counter()
     _, _, soma = direct_epsp(model, rows, "current", weight=weight, duration=duration,
                              progress=False)
     t_direct = (time.perf_counter() - t0) / len(rows)
-    nrn, ref = neuron_site_by_site(model, rows, weight, duration)
+    nrn, ref = neuron_site_by_site(model, rows, weight, duration, args.repeat)
     peaks_nrn, t_nrn = nrn.soma_peak, nrn.seconds_per_site
     kernel = em.frame.soma_peak_mV.to_numpy()[rows]
     local = em.frame.local_peak_mV.to_numpy()[rows]

@@ -253,15 +253,16 @@ class _DampedSpectra:
         theta = 2 * np.pi * np.arange(self.size // 2 + 1) / self.size
         z = radius * np.exp(1j * theta)
         resolvent = model.passive_system().resolvent()
-        diagonal, column = [], []
+        n_f = len(z)
+        self.local = np.empty((len(rows), n_f), complex)
+        self.soma = np.empty((len(rows), n_f), complex)
         block = max(1, int(2e7 // (3 * resolvent.vertices)))  # ~1 GB of complex work arrays
-        for first in range(0, len(z), block):  # frequency blocks bound the memory
+        for first in range(0, n_f, block):  # frequency blocks bound the memory
             zb = z[first:first + block]
             d, c = resolvent((1.0 - 1.0 / zb) / dt, rows)
-            diagonal.append(d / zb * 1e-6)  # ohm -> mV/nA
-            column.append(c / zb * 1e-6)
-        self.local = np.concatenate(diagonal, axis=1)
-        self.soma = np.concatenate(column, axis=1)
+            scale = 1e-6 / zb  # T = R / z; ohm -> mV/nA
+            np.multiply(d, scale, out=self.local[:, first:first + block])
+            np.multiply(c, scale, out=self.soma[:, first:first + block])
         k = np.arange(self.n_t)
         self.damp = radius ** (-k.astype(float))
         self.undamp = radius ** k.astype(float)
