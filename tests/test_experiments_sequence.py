@@ -142,3 +142,19 @@ def test_sequence_bad_input():
         sequence_experiment(model, [3, 5, 7], weight=-0.5)
     with pytest.raises(ParameterError, match="tail"):
         sequence_experiment(model, [3, 5, 7], tail=0)
+
+
+def test_nnd_sequence_defaults_are_the_protocol_defaults():
+    import argparse
+
+    from dendrites.experiment_commands import register
+    from dendrites.experiments import sequence
+
+    parser = argparse.ArgumentParser()
+    register(parser.add_subparsers())
+    args = parser.parse_args(["sequence", "--csv", "x.csv"])
+    assert args.file == "L23pyr" and args.n == 9 and args.length == 100.0
+    assert args.weight == sequence.BRANCO_WEIGHT
+    assert args.nmda_ratio == sequence.BRANCO_NMDA_RATIO
+    assert [float(x) for x in args.intervals.split(",")] == list(sequence.BRANCO_INTERVALS)
+    assert (args.Ri, args.Rm) == (150.0, 20000.0)

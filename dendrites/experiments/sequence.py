@@ -26,10 +26,10 @@ with AMPA alone); IN/OUT is 1.01-1.08 with NMDA (largest at 6-8 ms) and
 ratios 2-4, NMDA decays of 30-65 ms and rises of 2-8 ms, Mg 1-2 mM, other thin
 basal branches (also of the L5 cell), whole-branch placement, Ri 300 ohm cm or
 Cm 2 uF/cm2 gave no IN/OUT above 1.1 on this passive model in the scans made
-to choose these defaults: with an
-instantaneous Mg block the NMDA conductances of the nine synapses overlap for
-the whole sequence (65 ms decay), so the final dendritic depolarisation hardly
-depends on the order and NMDA mostly scales the cable's asymmetry; the larger
+to choose these defaults: with an instantaneous Mg block the NMDA conductances
+of the nine synapses overlap for the whole sequence (65 ms decay), so the final
+dendritic depolarisation hardly depends on the order and NMDA mostly scales the
+cable's asymmetry; the larger
 ratios of the paper (also found with its kinetic NMDA receptor model) are not
 reproduced.  With 1 nS and ratio 2 (earlier defaults) the IN - OUT difference
 at 1 ms is smaller with NMDA than with AMPA alone; with 0.6 nS and ratio 2.5,
@@ -253,18 +253,18 @@ def sequence_experiment(model, sites=None, *, intervals=BRANCO_INTERVALS, nmda=(
     -------
     SequenceResult
 
-    Notes
-    -----
-    At interval 0 the IN and OUT patterns are the same (every synapse at t = 0):
-    that pattern runs once per NMDA condition and its row and trace are reported
-    for both directions.
-
     Raises
     ------
     ParameterError
         A negative interval, weight or tail.
     PlacementError
         A branch too short for the default sequence.
+
+    Notes
+    -----
+    At interval 0 the IN and OUT patterns are the same (every synapse at t = 0):
+    that pattern runs once per NMDA condition and its row and trace are reported
+    for both directions.
     """
     import pandas as pd
 
