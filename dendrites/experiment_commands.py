@@ -60,9 +60,12 @@ def register(subparsers):
                                                                 "um (100)")
     p.add_argument("--intervals", default="0,1,2,3,4,5,6,7,8",
                    help="comma-separated intervals, ms (0,...,8)")
-    p.add_argument("--weight", type=float, default=1.0, help="peak AMPA conductance, nS (1)")
-    p.add_argument("--nmda-ratio", type=float, default=2.0, dest="nmda_ratio",
-                   help="NMDA/AMPA peak conductance (2)")
+    # defaults = dendrites.experiments.sequence.BRANCO_WEIGHT, BRANCO_NMDA_RATIO (not imported
+    # here, to keep `nnd --help` light; tests/test_experiments_sequence.py checks they agree)
+    p.add_argument("--weight", type=float, default=0.5,
+                   help="peak AMPA conductance per synapse, nS (0.5)")
+    p.add_argument("--nmda-ratio", type=float, default=4.0, dest="nmda_ratio",
+                   help="NMDA/AMPA peak conductance (4)")
     p.add_argument("--nmda", default="both", choices=["both", "on", "off"],
                    help="NMDA conditions (both)")
     p.add_argument("--where", default="basal", help="region of the branch (basal)")

@@ -5,9 +5,41 @@ after the other, towards the soma (``IN``: most distal first) or away from it
 (``OUT``: most proximal first), at each interval, with and without NMDA, and
 returns the somatic peak of each run (:class:`SequenceResult`).  With the
 defaults it is the protocol of Branco, Clark and Hausser (2010, Science 329:
-1671): nine AMPA+NMDA synapses (Jahr-Stevens Mg block) evenly spaced over about
-100 um of a thin basal dendrite (:func:`branco_dendrite`) of the bundled
-layer 2/3 pyramidal cell, intervals 0 to 8 ms.
+1671): nine AMPA+NMDA synapses (Jahr-Stevens Mg block, 1 mM) evenly spaced
+over the distal 100 um of the thinnest terminal basal dendrite
+(:func:`branco_dendrite`) of the bundled layer 2/3 pyramidal cell, intervals
+0 to 8 ms.
+
+Default synapses (:data:`BRANCO_WEIGHT`, :data:`BRANCO_NMDA_RATIO`): AMPA
+0.5 nS peak per synapse (rise 0.2 ms, decay 2 ms: the toolkit's AMPA), the
+peak of the 0.5 nS AMPA synapse of Branco et al.'s own model (ModelDB 140828,
+an alpha function of tau 2 ms), giving a unitary somatic EPSP of about 0.2 mV
+on this cell; NMDA 4 times the AMPA peak, 2 nS (rise 2 ms, decay 65 ms: the
+toolkit's NMDA), against the 1.6 nS effective NMDA peak (8 nS times a peak open
+probability of 0.2) of their kinetic NMDA model: a little more NMDA for a
+briefer AMPA conductance (1.3 nS ms of AMPA charge here, 2.7 in theirs).
+Measured on ``CellModel("L23pyr", Ri=150, Rm=20000, EL=-70)`` (passive): with
+NMDA, IN exceeds OUT at every interval 1-8 ms and by more than with AMPA alone
+(IN - OUT 0.13 mV at 1 ms, 0.57 at 4 ms, 0.72 at 7 ms, against 0.06-0.09 mV
+with AMPA alone); IN/OUT is 1.01-1.08 with NMDA (largest at 6-8 ms) and
+1.04-1.07 with AMPA alone (Rall's cable asymmetry).  Weights 0.3-1 nS and NMDA
+ratios 2-4, NMDA decays of 30-65 ms and rises of 2-8 ms, Mg 1-2 mM, other thin
+basal branches (also of the L5 cell), whole-branch placement, Ri 300 ohm cm or
+Cm 2 uF/cm2 gave no IN/OUT above 1.1 on this passive model in the scans made
+to choose these defaults: with an instantaneous Mg block the NMDA conductances
+of the nine synapses overlap for the whole sequence (65 ms decay), so the final
+dendritic depolarisation hardly depends on the order and NMDA mostly scales the
+cable's asymmetry; the larger
+ratios of the paper (also found with its kinetic NMDA receptor model) are not
+reproduced.  With 1 nS and ratio 2 (earlier defaults) the IN - OUT difference
+at 1 ms is smaller with NMDA than with AMPA alone; with 0.6 nS and ratio 2.5,
+OUT exceeds IN at 8 ms: the shape holds in a window of parameters, not
+everywhere.
+
+Speed: the default run window is the sequence plus :data:`SEQUENCE_TAIL`
+(50 ms), extended while the peak lies in the window's last fifth of a tail (the
+latest somatic peak of the default sweep is 36 ms after the last input); at
+interval 0 the IN and OUT patterns are identical and run once per condition.
 
 :func:`rall_sequence` is Rall's (1964) ten-compartment model: a uniform cable
 of ten compartments of 0.2 length constants each, sealed ends, compartment 1
@@ -30,10 +62,16 @@ from stimuli.arguments import to_plain
 from ..errors import ParameterError, PlacementError, UnitError
 
 __all__ = ["sequence_experiment", "SequenceResult", "branco_dendrite", "rall_sequence",
-           "BRANCO_INTERVALS"]
+           "BRANCO_INTERVALS", "BRANCO_WEIGHT", "BRANCO_NMDA_RATIO", "SEQUENCE_TAIL"]
 
 #: Intervals (ms) of the Branco protocol.
 BRANCO_INTERVALS = tuple(float(x) for x in range(9))
+#: AMPA peak conductance per synapse (nS) of the Branco protocol.
+BRANCO_WEIGHT = 0.5
+#: NMDA/AMPA peak conductance ratio of the Branco protocol.
+BRANCO_NMDA_RATIO = 4.0
+#: ms simulated after the last input of a sequence (the default window's tail).
+SEQUENCE_TAIL = 50.0
 
 
 def branco_dendrite(model, n=9, length=100.0, *, where="basal", terminal=True, seed=None):
@@ -176,8 +214,8 @@ class SequenceResult:
 
 
 def sequence_experiment(model, sites=None, *, intervals=BRANCO_INTERVALS, nmda=(True, False),
-                        weight=1.0, nmda_ratio=2.0, duration=None, target=None, progress=True,
-                        seed=0, **kinetics):
+                        weight=BRANCO_WEIGHT, nmda_ratio=BRANCO_NMDA_RATIO, duration=None,
+                        tail=SEQUENCE_TAIL, target=None, progress=True, seed=0, **kinetics):
     """Activate synapses in order towards (IN) or away from (OUT) the soma at each interval.
 
     Parameters
@@ -192,13 +230,24 @@ def sequence_experiment(model, sites=None, *, intervals=BRANCO_INTERVALS, nmda=(
     nmda : sequence of bool
         Conditions (default with and without NMDA).
     weight : float
-        AMPA peak conductance per synapse, nS (default 1).
+        AMPA peak conductance per synapse, nS (default :data:`BRANCO_WEIGHT`, 0.5;
+        see the module notes for the reasons).
     nmda_ratio : float
-        NMDA/AMPA peak conductance (default 2).
+        NMDA/AMPA peak conductance (default :data:`BRANCO_NMDA_RATIO`, 4).
     duration : float, optional
-        ms per run (default ``(n - 1) * max(intervals) + 50``).
+        ms, one fixed window for every run.  Default: a window per run, the
+        sequence (``(n - 1) * interval``) plus ``tail``, extended by ``tail``
+        as long as the somatic peak lies in the window's last ``tail / 5`` ms
+        (so the reported peak is followed by at least ``tail / 5`` ms of
+        decline; the traces are those of the final window).
+    tail : float
+        ms after the last input of the default window (default
+        :data:`SEQUENCE_TAIL`, 50).
     progress : bool
         Progress bar over the runs.
+    **kinetics
+        Synapse kinetics as :func:`~dendrites.experiments.epsp_map` (``ampa_tau_rise``,
+        ``nmda_tau_decay``, ``nmda_Mg``, ... in ms, mV, mM).
 
     Returns
     -------
@@ -207,9 +256,15 @@ def sequence_experiment(model, sites=None, *, intervals=BRANCO_INTERVALS, nmda=(
     Raises
     ------
     ParameterError
-        A negative interval or weight.
+        A negative interval, weight or tail.
     PlacementError
         A branch too short for the default sequence.
+
+    Notes
+    -----
+    At interval 0 the IN and OUT patterns are the same (every synapse at t = 0):
+    that pattern runs once per NMDA condition and its row and trace are reported
+    for both directions.
     """
     import pandas as pd
 
@@ -221,6 +276,10 @@ def sequence_experiment(model, sites=None, *, intervals=BRANCO_INTERVALS, nmda=(
                                          dtype=float))
     if not len(intervals) or np.any(~np.isfinite(intervals)) or np.any(intervals < 0):
         raise ParameterError(f"intervals={intervals.tolist()} must be finite and >= 0 ms.")
+    tail = float(to_plain(tail, "ms", "tail", error=UnitError))
+    if not (np.isfinite(tail) and tail > 0):
+        raise ParameterError(f"tail={tail} ms must be a finite number > 0 (ms after the last "
+                             "input).")
     if sites is None:
         sites = branco_dendrite(model, seed=seed)
     elif not isinstance(sites, SiteTable):
@@ -229,21 +288,37 @@ def sequence_experiment(model, sites=None, *, intervals=BRANCO_INTERVALS, nmda=(
     n = len(sites)
     if n < 2:
         raise ParameterError(f"a sequence needs at least 2 synapses (got {n}).")
-    if duration is None:
-        duration = (n - 1) * float(intervals.max()) + 50.0
-    runner = PatternRunner(model, sites, weight=weight, nmda_ratio=nmda_ratio, duration=duration,
+    fixed = duration is not None
+    runner = PatternRunner(model, sites, weight=weight, nmda_ratio=nmda_ratio,
+                           duration=duration if fixed else (n - 1) * float(intervals.max()) + tail,
                            target=target, **kinetics)
     order_in = np.argsort(-sites["distance_um"], kind="stable")   # distal first
     order_out = order_in[::-1]
-    rows, traces = [], {}
+    rows, traces, done = [], {}, {}
     jobs = [(on, d, dt) for on in nmda for d in ("IN", "OUT") for dt in intervals]
     for on, direction, dt in progress_bar(jobs, len(jobs), progress, "sequence runs"):
-        order = order_in if direction == "IN" else order_out
-        t, v = runner.trace(order, np.arange(n) * dt, nmda=bool(on))
+        key = (bool(on), float(dt), direction if dt > 0 else "any")
+        if key not in done:        # interval 0: IN and OUT are one pattern, run once
+            order = order_in if direction == "IN" else order_out
+            done[key] = _sequence_trace(runner, order, np.arange(n) * dt, bool(on),
+                                        None if fixed else (n - 1) * float(dt) + tail, tail)
+        t, v = done[key]
         traces[(direction, float(dt), bool(on))] = (t, v)
         rows.append({"direction": direction, "interval_ms": float(dt), "nmda": bool(on),
                      "soma_peak_mV": float(v.max())})
     return SequenceResult(pd.DataFrame(rows), sites, traces)
+
+
+def _sequence_trace(runner, order, times, nmda, window, tail):
+    """Somatic trace of one pattern; a ``window`` (ms) grown until the peak is inside it."""
+    if window is None:
+        return runner.trace(order, times, nmda=nmda)
+    while True:
+        runner.duration = window
+        t, v = runner.trace(order, times, nmda=nmda)
+        if t[int(np.argmax(v))] <= t[-1] - tail / 5:
+            return t, v
+        window += tail
 
 
 def rall_sequence(direction="IN", *, g_ratio=1.0, n_compartments=10, compartment_length=0.2,

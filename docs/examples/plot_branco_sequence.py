@@ -2,12 +2,19 @@
 Sequence direction on a thin basal dendrite (Branco, Clark and Hausser 2010)
 ============================================================================
 
-The protocol of the paper, in spirit: nine AMPA+NMDA synapses (Jahr-Stevens
-Mg block) evenly spaced over the distal 100 um of the thinnest terminal basal
-branch of the bundled L2/3 pyramidal cell (passive), activated towards the
-soma (IN) or away from it (OUT) at intervals of 0-8 ms, with and without
-NMDA; the somatic peak against the interval in both directions (the paper's
-figure), and Rall's (1964) ten-compartment result beside it.
+The protocol of the paper, in spirit: nine AMPA+NMDA synapses (AMPA 0.5 nS,
+NMDA 2 nS peak per synapse, Jahr-Stevens Mg block) evenly spaced over the
+distal 100 um of the thinnest terminal basal branch of the bundled L2/3
+pyramidal cell (passive), activated towards the soma (IN) or away from it
+(OUT) at intervals of 0-8 ms, with and without NMDA; the somatic peak against
+the interval in both directions (the paper's figure), and Rall's (1964)
+ten-compartment result beside it.
+
+IN equals OUT at 0 ms and exceeds it at every longer interval; with NMDA the
+difference is several times the AMPA-alone one (about 0.1 mV at 1 ms to 0.7 mV
+at 7 ms, against under 0.1 mV), but the IN/OUT ratio stays small in this
+passive model (at most about 1.08 with NMDA, 1.07 with AMPA alone): the paper's
+larger ratios are not reproduced (see :mod:`dendrites.experiments.sequence`).
 
 Key results: ``ratio`` (IN/OUT per interval and condition), ``rall_peaks``
 (IN and OUT peaks of Rall's cable, in units of the driving force).
