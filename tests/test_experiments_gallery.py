@@ -81,3 +81,22 @@ def test_branco_sequence_gallery(monkeypatch):
     diff = (table["IN"] - table["OUT"]).drop(0.0, level="interval_ms")
     assert np.all(diff[True].to_numpy() > 2 * diff[False].to_numpy())
     assert ns["rall_peaks"]["IN"] > 1.5 * ns["rall_peaks"]["OUT"]
+
+
+@pytest.mark.slow
+def test_clustering_gallery_clustered_nmda_supralinear_distributed_linear(monkeypatch):
+    # L23pyr, defaults, k = 1..12 (measured: clustered AMPA+NMDA 0.97-0.99 up to k = 6, k* = 9,
+    # 1.535 at k = 12; distributed 0.965-1.0 (AMPA) and 0.992-1.0 (AMPA+NMDA); clustered AMPA
+    # alone falls to 0.602, the driving force)
+    ns = _run("plot_clustering.py", monkeypatch)
+    g, s = ns["gain"], ns["summary"].set_index(["arrangement", "nmda"])
+    assert np.allclose(g.loc[1], 1.0)
+    clustered = g[("clustered", True)]
+    assert np.all(np.abs(clustered.loc[:4] - 1) < 0.05)           # near linear for a few synapses
+    assert 5 <= s.loc[("clustered", True), "k_star"] <= 12       # then supralinear beyond k*
+    assert clustered.iloc[-1] > 1.3 and np.all(np.diff(clustered.loc[6:]) > 0)
+    assert np.all(np.abs(g[("distributed", True)] - 1) < 0.03)   # distributed: near linear
+    assert np.all((g[("distributed", False)] > 0.93) & (g[("distributed", False)] < 1.001))
+    assert s.loc[("distributed", True), "k_star"] == 0 and s.loc[("distributed", False), "k_star"] == 0
+    ampa = g[("clustered", False)]                               # clustered AMPA: sublinear
+    assert np.all(np.diff(ampa) < 0) and ampa.iloc[-1] < 0.7
