@@ -232,6 +232,8 @@ def test_workers_give_bit_equal_results():
     p2 = runner.peaks(patterns, nmda=flags, workers=2, progress=True)
     assert np.array_equal(p1, p2) and len(set(p1)) == len(p1)
     assert p1[0] == runner.peak([0], [0.0], nmda=True)
+    t2 = runner.traces(patterns[:3], nmda=flags[:3], workers=2)
+    assert all(np.array_equal(v.max(), p) for (_, v), p in zip(t2, p1[:3]))
 
 
 def test_bad_workers_values():

@@ -205,6 +205,26 @@ class PatternRunner:
         (synapses, times), nmda = item
         return self.peak(synapses, times, nmda=nmda)
 
+    def _trace_of(self, item):
+        (synapses, times), nmda = item
+        return self.trace(synapses, times, nmda=nmda)
+
+    def _items(self, patterns, nmda):
+        patterns = list(patterns)
+        if np.ndim(nmda) and np.shape(nmda) != (len(patterns),):
+            raise ParameterError(f"nmda has shape {np.shape(nmda)} for {len(patterns)} patterns; "
+                                 "give one bool or one per pattern.")
+        flags = np.broadcast_to(np.asarray(nmda, dtype=bool), (len(patterns),))
+        return [(p, bool(f)) for p, f in zip(patterns, flags)]
+
+    def traces(self, patterns, *, nmda=True, progress=False, desc="runs", workers=1):
+        """Somatic traces ``(t ms, v mV above rest)`` of a list of patterns, as :meth:`trace`.
+
+        Parameters and batches as :meth:`peaks`; returns a list of ``(t, v)``.
+        """
+        return run_batches(self._trace_of, self._items(patterns, nmda), workers=workers,
+                           progress=progress, desc=desc)
+
     def peaks(self, patterns, *, nmda=True, progress=False, desc="runs", workers=1):
         """Somatic peaks (mV above rest) of a list of ``(synapses, times)`` patterns.
 
@@ -227,11 +247,5 @@ class PatternRunner:
         -------
         numpy.ndarray (len(patterns),)
         """
-        patterns = list(patterns)
-        if np.ndim(nmda) and np.shape(nmda) != (len(patterns),):
-            raise ParameterError(f"nmda has shape {np.shape(nmda)} for {len(patterns)} patterns; "
-                                 "give one bool or one per pattern.")
-        flags = np.broadcast_to(np.asarray(nmda, dtype=bool), (len(patterns),))
-        items = [(p, bool(f)) for p, f in zip(patterns, flags)]
-        return np.array(run_batches(self._peak_of, items, workers=workers, progress=progress,
-                                    desc=desc), dtype=float)
+        return np.array(run_batches(self._peak_of, self._items(patterns, nmda), workers=workers,
+                                    progress=progress, desc=desc), dtype=float)
