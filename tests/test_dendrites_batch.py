@@ -95,6 +95,24 @@ def test_point_current_site_is_a_value_reciprocal_and_linear():
     assert model.point_currents["probe"][30] == 2.0 and model.point_currents["probe"].sum() == 2.0
 
 
+def test_point_current_on_active_cell_moves_without_recompiling():
+    # HH everywhere: moving the current synapse (weights) changes no brian2 object and no
+    # generated code; the EPSP of the moved site differs
+    model = _ybranch(hh=None)
+    model.insert("hh")
+    model.add_point_current("syn", synaptic_waveform(np.arange(200) * 0.025 - 0.025, 0.2, 2.0))
+    model.record("v", [0, 25])
+    model.set_point_current("syn", 0.01, where=[25])
+    v1 = model.run(5, target="numpy").trace("v")[1]
+    net = model.build()
+    objects, code = {id(o) for o in net.objects}, _codes(net)
+    model.set_point_current("syn", 0.01, where=[0])
+    v2 = model.run(5, target="numpy").trace("v")[1]
+    assert model.build() is net and {id(o) for o in net.objects} == objects
+    assert _codes(net) == code and len(code) == 3  # monitor, state update, v solver
+    assert np.all(np.isfinite(v2)) and np.max(np.abs(v1[0] - v2[0])) > 1e-3
+
+
 def test_point_current_bad_input():
     model = _ybranch()
     with pytest.raises(ParameterError, match="identifier"):
