@@ -374,7 +374,8 @@ def direct_epsp(model, rows, synapse="ampa", *, weight=None, nmda_ratio=1.0, dur
     Parameters
     ----------
     model : CellModel
-        Not modified.  An active model must be unbuilt (it is copied with
+        Not modified (its resting state is computed and cached).  An active
+        model must be unbuilt (it is copied with
         :meth:`~dendrites.model.CellModel.copy`); of a passive model only the
         membrane (Cm, gL, EL, Ri, dt) is used.
     rows : array of int
@@ -429,8 +430,11 @@ def direct_epsp(model, rows, synapse="ampa", *, weight=None, nmda_ratio=1.0, dur
     dt = model.dt
     n_t = int(round(duration / dt))
     t = np.arange(n_t) * dt
-    cell = (_passive_copy(model, name="epsp_direct") if is_passive(model)
-            else model.copy(name="epsp_direct"))
+    if is_passive(model):
+        cell = _passive_copy(model, name="epsp_direct")
+    else:
+        model.resting_state()  # cached on the model: its copies (and later calls) reuse it
+        cell = model.copy(name="epsp_direct")
     if synapse == "current":
         wave = synaptic_waveform(t - lag * dt, ampa["tau_rise"], ampa["tau_decay"])
         group = cell.add_point_current("epsp_site", wave)

@@ -164,6 +164,7 @@ class PatternRunner:
         self.ampa, self.nmda = synapse_parameters("ampa+nmda", weight, nmda_ratio, kinetics)
         self.duration = float(to_plain(duration, "ms", "duration", error=UnitError))
         self.target = target
+        model.resting_state()  # cached on the model: its copies (and later runners) reuse it
         self.cell = model.copy()
         a, n = self.ampa, self.nmda
         self.groups = self.cell.add_synapses(
