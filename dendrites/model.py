@@ -7,7 +7,9 @@ After the build the *structure* is fixed (which mechanisms, synapse groups,
 injections and recordings exist) but every *value* can change between runs
 without recompiling: membrane and mechanism parameters
 (:meth:`~CellModel.set`), synaptic weights and kinetics
-(:meth:`~CellModel.set_synapses`), spike inputs (:meth:`~CellModel.set_input`).
+(:meth:`~CellModel.set_synapses`), spike inputs (:meth:`~CellModel.set_input`),
+weights of point currents (:meth:`~CellModel.set_point_current`).  An unbuilt
+model can be duplicated with :meth:`CellModel.copy`.
 ``run(..., reset=True)`` (the default) restarts from t = 0 at the resting state
 of the current parameters, so parameter sweeps and site-by-site activations are
 cheap re-runs.
@@ -19,6 +21,7 @@ Model equations
     Im = gL*(EL - v) + <mechanism currents> : amp/meter**2
     Is_<group> = gs_<group>*(E_<group> - v) [* B(v)] : amp (point current)
     I_inj = inj_wave(t, inj_col) : amp (point current)              (if injections)
+    I_<name> = w_<name>*pc_wave_<name>(t) : amp (point current)     (add_point_current)
     I_clamp = clamp_on*(clamp_wave(t) - v)/Rs_clamp : amp (point current)   (if clamp)
 
 where ``gs_<group>`` is the ``(summed)`` conductance of the group's synapses in
@@ -151,6 +154,7 @@ class CellModel:
         self._mechanism_options = {}
         self._groups = {}      # synapse group name -> _syn.SynapseGroup
         self._injections = []  # (compartment, values nA, dt ms)
+        self._point_currents = {}  # name -> dict(wave nA-per-unit-weight samples, dt, weights)
         self._clamp = None
         self._records = []
         self._built = None
@@ -502,6 +506,87 @@ class CellModel:
         else:
             self._injections.append((rows, "wave", amp, start, step))
 
+    def add_point_current(self, name, waveform, *, dt=None, weights=0.0):
+        """Add a point current ``I_<name> = w_<name> * waveform(t)`` with weights per compartment.
+
+        One shared waveform (dimensionless, sampled every ``dt`` from ``t = 0``,
+        0 after its last sample) times a weight per compartment (nA, inward
+        positive).  The weights are *values*: change them between runs with
+        :meth:`set_point_current` (e.g. to move a current synapse from site to
+        site) without rebuilding or recompiling the model.  Record the current
+        as ``"I_<name>"``.
+
+        Parameters
+        ----------
+        name : str
+            An identifier, unique among the model's point currents.
+        waveform : array_like
+            Samples of the shape, dimensionless (e.g. a synaptic waveform of peak 1).
+        dt : float or Quantity, optional
+            Sampling step of ``waveform``, ms (default: the model's dt).
+        weights : float, Quantity or array (n,), optional
+            nA per compartment (default 0 everywhere); see :meth:`set_point_current`.
+
+        Raises
+        ------
+        SimulationError
+            The model was built already (the structure is fixed).
+        ParameterError
+            A bad name, a waveform that is empty or not finite, ``dt <= 0``.
+        """
+        self._structural("add a point current")
+        if not isinstance(name, str) or not name.isidentifier():
+            raise ParameterError(f"point current name {name!r} must be an identifier.")
+        if name in self._point_currents or name in ("inj", "clamp") or f"w_{name}" in self._values:
+            raise ParameterError(f"a point current {name!r} exists (or clashes with a model "
+                                 f"variable); choose another name (existing: "
+                                 f"{sorted(self._point_currents)}).")
+        wave = np.asarray(to_plain(waveform, "1", "waveform", error=UnitError), float).ravel()
+        if not wave.size or not np.all(np.isfinite(wave)):
+            raise ParameterError(f"waveform of point current {name!r} must be a non-empty array of "
+                                 f"finite numbers (got {wave.size} samples).")
+        step = self.dt if dt is None else float(to_plain(dt, "ms", "dt", error=UnitError))
+        if not step > 0:
+            raise ParameterError(f"dt={step} ms of point current {name!r} must be > 0.")
+        self._point_currents[name] = {"wave": np.r_[wave, 0.0], "dt": step,
+                                      "weights": np.zeros(self.n)}
+        self.set_point_current(name, weights)
+        return name
+
+    def set_point_current(self, name, weights, where=None):
+        """Set the weights (nA) of point current ``name``; a value change, no recompilation.
+
+        Parameters
+        ----------
+        name : str
+            A point current of :meth:`add_point_current`.
+        weights : float, Quantity or array
+            nA: one number for every compartment of ``where``, or an array with
+            one value per compartment of ``where`` (or per compartment of the cell).
+        where : selection, optional
+            Compartments set (default all); the others are set to 0.
+        """
+        if name not in self._point_currents:
+            raise DendriteKeyError(f"no point current {name!r}; point currents are "
+                                   f"{sorted(self._point_currents)} (add_point_current first).")
+        rows = np.arange(self.n) if where is None else self.select(where)
+        w = np.asarray(to_plain(weights, "nA", "weights", error=UnitError), float)
+        if w.ndim and w.shape != (len(rows),):
+            raise ParameterError(f"weights of point current {name!r} have shape {w.shape}; give "
+                                 f"one number or {len(rows)} values (one per compartment).")
+        if not np.all(np.isfinite(w)):
+            raise ParameterError(f"weights of point current {name!r} must be finite (nA).")
+        new = np.zeros(self.n)
+        new[rows] = w
+        self._point_currents[name]["weights"] = new
+        if self._built is not None:
+            self._built["neuron"].variables[f"w_{name}"].set_value(new * 1e-9)
+
+    @property
+    def point_currents(self):
+        """dict: ``{name: weights (nA, array per compartment)}`` of the point currents."""
+        return {k: v["weights"].copy() for k, v in self._point_currents.items()}
+
     def voltage_clamp(self, level, *, dt=None, series_resistance=1.0, start=0.0, duration=None):
         """Clamp the soma voltage through a series resistance (MOhm).
 
@@ -577,6 +662,9 @@ class CellModel:
         if self._injections:
             lines += ["I_inj = inj_wave(t, inj_col) : amp (point current)",
                       "inj_col : integer (constant)"]
+        for name in self._point_currents:
+            lines += [f"I_{name} = w_{name}*pc_wave_{name}(t) : amp (point current)",
+                      f"w_{name} : amp"]
         if self._clamp is not None:
             lines += ["I_clamp = clamp_on*clamp_active(t)*(clamp_wave(t) - v)/Rs_clamp : amp "
                       "(point current)", "clamp_on : 1", "Rs_clamp : ohm (shared)"]
@@ -605,6 +693,8 @@ class CellModel:
                 values[:, 1 + np.searchsorted(comps, rows)] += wave[:, None]
             ns["inj_wave"] = TimedArray(values * nA, dt=self.dt * ms)
             self._inj_comps = comps
+        for name, pc in self._point_currents.items():
+            ns[f"pc_wave_{name}"] = TimedArray(pc["wave"], dt=pc["dt"] * ms)
         if self._clamp is not None:
             c = self._clamp
             if c["wave"]:
@@ -700,6 +790,8 @@ class CellModel:
             else:
                 var.set_value(arr if arr.ndim else np.full(self.n, float(arr)))
         neuron.variables["Ri"].set_value(self._Ri)
+        for name, pc in self._point_currents.items():
+            neuron.variables[f"w_{name}"].set_value(pc["weights"] * 1e-9)  # nA -> A
         del ohm, meter
 
     def _apply_inputs(self):
@@ -708,6 +800,56 @@ class CellModel:
         for name, gen in self._built["generators"].items():
             idx, times = self._groups[name].spikes()
             gen.set_spikes(idx, times * ms)
+
+    # ------------------------------------------------------------------ copy
+    def copy(self, *, name=None):
+        """Return an independent, unbuilt copy of this (unbuilt) model.
+
+        The discretisation (morphology and compartment table) is shared, as it is
+        never modified; membrane and mechanism parameters, mechanisms, named
+        regions, synapse groups (sites, weights, kinetics, spike inputs),
+        injections, point currents, the clamp, recordings and the cached resting
+        state are copied, so changing the copy leaves this model unchanged.  Use it
+        to run variants of one description, or to hand a model to worker processes.
+
+        Parameters
+        ----------
+        name : str, optional
+            Prefix of the copy's brian2 object names (default: this model's).
+
+        Returns
+        -------
+        CellModel
+
+        Raises
+        ------
+        SimulationError
+            This model was built (run once): its brian2 objects cannot be copied.
+            Copy the model before its first run (``build``/``run``), or describe a
+            new CellModel.
+        """
+        import copy as _copy
+
+        if self._built is not None:
+            raise SimulationError(
+                f"cannot copy CellModel {self.name!r}: it was built (its brian2 objects exist and "
+                "cannot be copied); call copy() before the first run() or build(), or describe "
+                "a new CellModel.")
+        memo = {id(self.discretisation): self.discretisation,
+                id(self.compartments): self.compartments}
+        new = _copy.deepcopy(self, memo)
+        if name is not None:
+            new.name = name
+        return new
+
+    def __getstate__(self):
+        if self._built is not None:
+            raise SimulationError(
+                f"cannot copy or pickle CellModel {self.name!r}: it was built (its brian2 objects "
+                "exist); copy() it before the first run, or describe a new CellModel.")
+        state = dict(self.__dict__)
+        state.pop("_probe_cache", None)  # a brian2 SpatialNeuron, rebuilt on demand
+        return state
 
     # ------------------------------------------------------------------ rest
     def passive_system(self, *, gL=None):

@@ -62,7 +62,6 @@ Units of plain numbers: weights nS, times ms, voltages mV, distances um.
 from __future__ import annotations
 
 import contextlib
-import copy
 import warnings
 
 import numpy as np
@@ -75,7 +74,7 @@ from ..synapses import KINDS
 
 __all__ = ["epsp_map", "EpspMap", "somatic_transfer_kernels", "local_kernels",
            "synaptic_waveform", "direct_epsp", "trace_metrics", "SYNAPSES", "MAP_COLUMNS",
-           "synapse_parameters", "is_passive", "model_copy", "progress_bar", "codegen_target"]
+           "synapse_parameters", "is_passive", "progress_bar", "codegen_target"]
 
 #: Synapse types of the EPSP map.
 SYNAPSES = ("current", "ampa", "ampa+nmda")
@@ -442,27 +441,6 @@ def _kernel_responses(model, rows, synapse, ampa, nmda, duration, *, correct, la
     return t, local, soma
 
 
-def model_copy(model):
-    """An unbuilt copy of ``model`` (passive copy when it has no mechanisms)."""
-    if is_passive(model):
-        return _passive_copy(model, name="direct")
-    if getattr(model, "_built", None) is not None:
-        raise SimulationError(
-            "the model was already built; direct EPSP simulation of an active cell needs an "
-            "unbuilt CellModel (it is copied and given one synapse per site).")
-    memo = {id(model.discretisation): model.discretisation}
-    for value in vars(model).values():  # share what cannot be copied (cached brian2 objects)
-        try:
-            copy.deepcopy(value, dict(memo))
-        except Exception:  # noqa: BLE001
-            memo[id(value)] = value
-    try:
-        return copy.deepcopy(model, memo)
-    except Exception as err:  # noqa: BLE001 - report why the copy failed
-        raise SimulationError(f"cannot copy the model for direct simulation ({err}); pass a "
-                              "fresh, unbuilt CellModel.") from None
-
-
 def progress_bar(iterable, total, progress, desc):
     """``iterable`` wrapped in a tqdm bar if ``progress``."""
     if not progress:
@@ -473,76 +451,86 @@ def progress_bar(iterable, total, progress, desc):
 
 
 def direct_epsp(model, rows, synapse="ampa", *, weight=None, nmda_ratio=1.0, duration=50.0,
-                target=None, progress=True, lag=1, **kinetics):
+                target=None, progress=True, lag=1, workers=1, **kinetics):
     """EPSPs by brian2 simulation, one site per run, without rebuilding the model.
+
+    A copy of the model is built once with the synapse at every site: a
+    conductance synapse per site (``"ampa"``, ``"ampa+nmda"``; each run drives
+    one of them with one spike at t = 0), or, for ``"current"``, one point
+    current ``I = w_j s(t - lag dt)`` whose weight per compartment ``w_j`` is
+    nonzero at the site of the run only
+    (:meth:`~dendrites.model.CellModel.add_point_current`).  Moving the site
+    changes values only (spike inputs, weights): no new brian2 objects, no
+    recompilation.  Passive and active cells run the same way.
 
     Parameters
     ----------
     model : CellModel
-        Copied (not modified).  Current synapses need a passive model.
+        Not modified (its resting state is computed and cached).  An active
+        model must be unbuilt (it is copied with
+        :meth:`~dendrites.model.CellModel.copy`); of a passive model only the
+        membrane (Cm, gL, EL, Ri, dt) is used.
     rows : array of int
         Compartments of the sites.
     synapse : {"current", "ampa", "ampa+nmda"}
+        ``"current"``: ``I = w s(t) (E - V_rest)`` with ``V_rest`` the resting
+        potential at the site (of the active cell, with its mechanisms).
     weight : float or Quantity, optional
-        Peak conductance, nS (current synapse: ``I = w s(t) (E - V_rest)``).
+        Peak conductance, nS.
+    nmda_ratio : float
+        NMDA / AMPA peak conductance (``"ampa+nmda"``).
     duration : float
         ms.
+    target : str, optional
+        brian2 code-generation target.
     progress : bool
-        tqdm progress bar over the sites.
+        tqdm progress bar over the completed sites.
+    lag : int
+        Steps between the spike (t = 0) and the start of the current synapse's
+        waveform (1: as the conductance synapses, whose conductance starts one
+        step after the spike).
+    workers : int
+        Worker processes (default 1); the sites are run in batches, each worker
+        using the model built and compiled here (see
+        :func:`dendrites.experiments.runner.run_batches`).  Results are
+        identical for any number of workers.
+    **kinetics
+        As :func:`epsp_map`.
 
     Returns
     -------
     t : numpy.ndarray (n_t,)
     local, soma : numpy.ndarray (len(rows), n_t)
-        mV above rest.
+        mV above rest: each run minus one run of the same cell without input
+        (brian2's discrete cell drifts slightly off the computed resting state,
+        ~2e-6 mV in 30 ms on a passive Y-branch; the subtraction removes that
+        drift, so that current-synapse EPSPs on a passive cell are linear in the
+        weight to ~1e-12 mV).
+
+    Raises
+    ------
+    SimulationError
+        An active model that was built already.
+    ParameterError
+        Bad synapse values, ``workers`` not an integer >= 1.
     """
-    import brian2
-    from brian2 import amp, ms, mV, ohm, meter, siemens, farad
+    from .runner import check_workers, run_batches
 
-    from stimuli.spikes import SpikeTrains
-
+    workers = check_workers(workers)
     rows = np.asarray(rows, dtype=np.int64)
     ampa, nmda = synapse_parameters(synapse, weight, nmda_ratio, kinetics)
     dt = model.dt
     n_t = int(round(duration / dt))
     t = np.arange(n_t) * dt
-    rest = model.resting_state()["v"] * 1e3
-    local = np.zeros((len(rows), n_t))
-    soma = np.zeros((len(rows), n_t))
+    if is_passive(model):
+        cell = _passive_copy(model, name="epsp_direct")
+    else:
+        model.resting_state()  # cached on the model: its copies (and later calls) reuse it
+        cell = model.copy(name="epsp_direct")
     if synapse == "current":
-        if not is_passive(model):
-            raise UnsupportedError("current synapses are simulated directly on passive cells only; "
-                                   "use synapse='ampa' for an active cell.")
-        wave = brian2.TimedArray(np.r_[synaptic_waveform(t - lag * dt, ampa["tau_rise"],
-                                                         ampa["tau_decay"]), 0.0], dt=dt * ms)
-        eqs = ("Im = gL*(EL - v) : amp/meter**2\ngL : siemens/meter**2\nEL : volt\n"
-               "I_s = w_s*site_wave(t) : amp (point current)\nw_s : amp")
-        neuron = brian2.SpatialNeuron(model.discretisation.morphology, eqs,
-                                      Cm=1 * brian2.uF / brian2.cm**2,
-                                      Ri=model.Ri * 0.01 * ohm * meter, method="exponential_euler",
-                                      dt=dt * ms, namespace={"site_wave": wave},
-                                      name="epsp_direct*")
-        neuron.Cm = model.get("Cm") * 1e-2 * farad / meter**2
-        neuron.gL = model.get("gL") * 1e4 * siemens / meter**2
-        neuron.EL = model.get("EL") * mV
-        record = np.unique(np.r_[0, rows])
-        mon = brian2.StateMonitor(neuron, "v", record=record, dt=dt * ms, name="epsp_direct_mon*")
-        net = brian2.Network(neuron, mon)
-        net.store("start")
-        pos = np.searchsorted(record, rows)
-        with codegen_target(target):
-            for k in progress_bar(range(len(rows)), len(rows), progress, "EPSP sites"):
-                net.restore("start")
-                w = np.zeros(model.n)
-                w[rows[k]] = ampa["weight"] * 1e-9 * (ampa["E"] - rest[rows[k]]) * 1e-3
-                neuron.w_s = w * amp
-                neuron.v = rest * mV
-                net.run(n_t * dt * ms, namespace={})
-                v = np.asarray(mon.v_[:, :n_t]) * 1e3 - rest[record][:, None]
-                soma[k], local[k] = v[0], v[pos[k]]
-        return t, local, soma
-    cell = model_copy(model)
-    if synapse == "ampa":
+        wave = synaptic_waveform(t - lag * dt, ampa["tau_rise"], ampa["tau_decay"])
+        group = cell.add_point_current("epsp_site", wave)
+    elif synapse == "ampa":
         group = cell.add_synapses("ampa", rows, name="epsp_site", weight=ampa["weight"],
                                   tau_rise=ampa["tau_rise"], tau_decay=ampa["tau_decay"],
                                   E=ampa["E"])
@@ -554,14 +542,48 @@ def direct_epsp(model, rows, synapse="ampa", *, weight=None, nmda_ratio=1.0, dur
             nmda_Mg=nmda["Mg"])
     record = np.unique(np.r_[0, rows])
     cell.record("v", record)
-    pos = np.searchsorted(record, rows)
-    rest_cell = cell.resting_state()["v"] * 1e3
-    for k in progress_bar(range(len(rows)), len(rows), progress, "EPSP sites"):
-        cell.set_input(group, SpikeTrains([k], [0.0], len(rows), 0.0, duration))
-        res = cell.run(n_t * dt, target=target)
-        v = res.trace("v")[1][:, :n_t] - rest_cell[record][:, None]
-        soma[k], local[k] = v[0], v[pos[k]]
+    job = _SiteRuns(cell, group, synapse, rows, record, ampa, n_t, duration, target)
+    out = run_batches(job, [-1] + list(range(len(rows))), workers=workers, progress=progress,
+                      desc="EPSP sites")
+    baseline = out[0]  # the run without input: v(t) - rest, brian2's drift off the computed rest
+    soma = np.array([o[0] for o in out[1:]]).reshape(len(rows), n_t) - baseline[0]
+    local = np.array([o[1] for o in out[1:]]).reshape(len(rows), n_t) - baseline[1][job.pos]
     return t, local, soma
+
+
+class _SiteRuns:
+    """One site per call on a cell built once: the site is a value (spike input or weight)."""
+
+    def __init__(self, cell, group, synapse, rows, record, ampa, n_t, duration, target):
+        self.cell, self.group, self.synapse = cell, group, synapse
+        self.rows, self.record, self.n_t = rows, record, n_t
+        self.duration, self.target = duration, target
+        self.pos = np.searchsorted(record, rows)
+        self.rest = cell.resting_state()["v"] * 1e3
+        # current synapse: I = w s(t) (E - V_rest(site)), nS * mV = pA -> nA
+        self.current = ampa["weight"] * (ampa["E"] - self.rest) * 1e-3
+
+    def __call__(self, k):
+        """Site ``k``: (soma, local) mV above rest; ``k = -1``: the run without input,
+        (soma, every recorded compartment)."""
+        from stimuli.spikes import SpikeTrains
+
+        cell = self.cell
+        if self.synapse == "current":
+            if k < 0:
+                cell.set_point_current(self.group, 0.0)
+            else:
+                row = int(self.rows[k])
+                cell.set_point_current(self.group, self.current[row], where=[row])
+        else:
+            cell.set_input(self.group, SpikeTrains([k] if k >= 0 else [],
+                                                   [0.0] if k >= 0 else [], len(self.rows), 0.0,
+                                                   self.duration))
+        res = cell.run(self.n_t * cell.dt, target=self.target)
+        v = res.trace("v")[1][:, :self.n_t] - self.rest[self.record][:, None]
+        if k < 0:
+            return v[0].copy(), v.copy()
+        return v[0].copy(), v[self.pos[k]].copy()
 
 
 @contextlib.contextmanager
@@ -676,7 +698,7 @@ class EpspMap:
 
 def epsp_map(model, sites="all", *, synapse="current", weight=None, nmda_ratio=1.0,
              duration=50.0, method="auto", correct=True, target=None, progress=True, seed=0,
-             **kinetics):
+             workers=1, **kinetics):
     """EPSP of one synapse activated alone at each site: local and somatic, against location.
 
     Parameters
@@ -707,6 +729,12 @@ def epsp_map(model, sites="all", *, synapse="current", weight=None, nmda_ratio=1
         brian2 code-generation target.
     progress : bool
         Progress bar of direct simulation.
+    seed : int
+        Seed of the random choice of ``sites=N``.
+    workers : int
+        Direct simulation: worker processes running the sites in batches
+        (default 1; see :func:`direct_epsp`); the map is identical for any
+        number.  Ignored by the kernel method (one simulation).
     **kinetics
         ``tau_rise``, ``tau_decay`` (ms), ``E`` (mV) of the AMPA/current
         synapse (``ampa_`` prefix optional), ``nmda_tau_rise``,
@@ -719,7 +747,8 @@ def epsp_map(model, sites="all", *, synapse="current", weight=None, nmda_ratio=1
     Raises
     ------
     ParameterError, RegionError, UnitError
-        Unknown synapse, negative weight, a site selection that matches nothing.
+        Unknown synapse, negative weight, a site selection that matches nothing,
+        ``workers`` not an integer >= 1.
     UnsupportedError
         The kernel method on an active cell.
     """
@@ -731,6 +760,9 @@ def epsp_map(model, sites="all", *, synapse="current", weight=None, nmda_ratio=1
     duration = float(to_plain(duration, "ms", "duration", error=UnitError))
     if not duration > 2 * model.dt:
         raise ParameterError(f"duration={duration} ms must be > 2 dt.")
+    from .runner import check_workers
+
+    workers = check_workers(workers)
     rows = _site_rows(model, sites, seed)
     if method not in ("auto", "kernel", "direct"):
         raise ParameterError(f"method={method!r} must be 'auto', 'kernel' or 'direct'.")
@@ -746,7 +778,7 @@ def epsp_map(model, sites="all", *, synapse="current", weight=None, nmda_ratio=1
     else:
         t, local, soma = direct_epsp(model, rows, synapse, weight=ampa["weight"],
                                      nmda_ratio=nmda_ratio, duration=duration, target=target,
-                                     progress=progress, **kinetics)
+                                     progress=progress, workers=workers, **kinetics)
     m_soma = trace_metrics(t, soma)
     m_loc = trace_metrics(t, local)
     frame = SiteTable.from_compartments(model.compartments, rows).frame.drop(
