@@ -108,11 +108,18 @@ def main():
     if not args.skip_branco:
         l23 = CellModel("L23pyr", Ri=150, Rm=20000, EL=-70)
         sequence_experiment(l23, intervals=[0], nmda=(True,), progress=False)  # warm
-        t0 = time.perf_counter()
-        res = sequence_experiment(l23, progress=False)
-        t_b = time.perf_counter() - t0
-        print(f"Branco sweep (2 x 9 intervals x NMDA on/off = {len(res.frame)} runs, L23pyr "
-              f"{l23.n} compartments): {t_b:.1f} s warm (target < 60 s)")
+        for workers in (1, 2):
+            t0 = time.perf_counter()
+            res = sequence_experiment(l23, progress=False, workers=workers)
+            t_b = time.perf_counter() - t0
+            print(f"Branco sweep (2 x 9 intervals x NMDA on/off = {len(res.frame)} rows, "
+                  f"{len(res.frame) - 2} runs, L23pyr {l23.n} compartments), workers={workers}: "
+                  f"{t_b:.1f} s warm (target < 60 s)")
+        r = res.ratio()
+        print("IN/OUT with NMDA: " + ", ".join(f"{x.interval_ms:g} ms {x.ratio:.3f}"
+                                                for x in r[r.nmda].itertuples()))
+        print("IN/OUT AMPA only: " + ", ".join(f"{x.interval_ms:g} ms {x.ratio:.3f}"
+                                                for x in r[~r.nmda].itertuples()))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (max RSS): {peak:.0f} MB")
 

@@ -22,6 +22,8 @@ def _membrane(p):
     p.add_argument("--EL", type=float, default=-70.0, help="leak reversal, mV (-70)")
     p.add_argument("--target", default=None, choices=["runtime", "cython", "numpy"],
                    help="brian2 code-generation target (default: brian2's)")
+    p.add_argument("--workers", type=int, default=1,
+                   help="worker processes for direct simulation (1; identical results)")
 
 
 def register(subparsers):
@@ -166,7 +168,7 @@ def _epsp_map(args):
         model = _model(args)
         em = epsp_map(model, sites, synapse=args.synapse, weight=args.weight,
                       nmda_ratio=args.nmda_ratio, duration=args.duration, seed=args.seed,
-                      target=args.target, progress=sys.stderr.isatty())
+                      target=args.target, progress=sys.stderr.isatty(), workers=args.workers)
         _write_csv(em.frame, args.csv)
         f = em.frame
         print(f"{len(f)} sites ({em.parameters['method']} method): somatic EPSP "
@@ -201,7 +203,7 @@ def _sequence(args):
         sites = branco_dendrite(model, args.n, args.length, where=args.where, seed=args.seed)
         res = sequence_experiment(model, sites, intervals=intervals, nmda=_conditions(args.nmda),
                                   weight=args.weight, nmda_ratio=args.nmda_ratio,
-                                  target=args.target, progress=sys.stderr.isatty())
+                                  target=args.target, progress=sys.stderr.isatty(), workers=args.workers)
         _write_csv(res.frame, args.csv)
         ratio = res.ratio()
         for nmda, part in ratio.groupby("nmda"):
@@ -225,7 +227,7 @@ def _clustering(args):
                                     nmda=_conditions(args.nmda), weight=args.weight,
                                     nmda_ratio=args.nmda_ratio, duration=args.duration,
                                     seed=args.seed, target=args.target,
-                                    progress=sys.stderr.isatty())
+                                    progress=sys.stderr.isatty(), workers=args.workers)
         _write_csv(res.frame, args.csv)
         for r in res.summary().itertuples():
             print(f"{r.arrangement} {'AMPA+NMDA' if r.nmda else 'AMPA'}: k* = {r.k_star}, "

@@ -19,8 +19,10 @@ def _ybranch(thin=0.5, **kw):
 
 @pytest.mark.slow
 def test_kernel_map_equals_direct_simulation_for_current_synapses():
-    # one somatic injection (reciprocity) == site-by-site simulation with the current at the
-    # site, to the solver's precision: |difference| < 1e-4 mV on EPSPs of ~6 mV (< 2e-5 rel.)
+    # the reciprocity kernels (z-transform of brian2's implicit-Euler system) == brian2's
+    # site-by-site simulation with the current at the site (each run minus a run without
+    # input), to the solver's precision: |difference| < 2e-6 mV on EPSPs of ~6 mV (3e-7
+    # relative; measured 2.6e-7 mV, the rounding of brian2's soma joint)
     model = _ybranch()
     em = epsp_map(model, synapse="current", weight=1.0, duration=30, target="numpy")
     assert len(em) == model.n and list(em.frame.columns)[:9] == [
@@ -29,13 +31,13 @@ def test_kernel_map_equals_direct_simulation_for_current_synapses():
     pick = np.arange(0, model.n, 5)
     t, local, soma = direct_epsp(model, pick, "current", weight=1.0, duration=30,
                                  target="numpy", progress=False)
-    assert np.max(np.abs(soma - em.soma[pick])) < 1e-4
-    assert np.max(np.abs(local - em.local[pick])) < 1e-4
+    assert np.max(np.abs(soma - em.soma[pick])) < 2e-6
+    assert np.max(np.abs(local - em.local[pick])) < 2e-6
     assert soma.max() > 1.0
     # physics of the table: the soma EPSP falls and the local EPSP rises with distance,
     # attenuation <= 1 and = 1 at the soma, latency grows with distance
     f = em.frame
-    assert f.attenuation.iloc[0] == pytest.approx(1.0, abs=1e-5)  # modal vs brian2 kernels
+    assert f.attenuation.iloc[0] == pytest.approx(1.0, abs=1e-12)  # same resolvent, soma row
     assert np.all(f.attenuation <= 1 + 1e-5)
     trunk = f[f.section == 0].sort_values("distance_um")
     assert np.all(np.diff(trunk.soma_peak_mV) < 0) and np.all(np.diff(trunk.latency_ms) >= 0)

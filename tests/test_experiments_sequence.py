@@ -158,3 +158,18 @@ def test_nnd_sequence_defaults_are_the_protocol_defaults():
     assert args.nmda_ratio == sequence.BRANCO_NMDA_RATIO
     assert [float(x) for x in args.intervals.split(",")] == list(sequence.BRANCO_INTERVALS)
     assert (args.Ri, args.Rm) == (150.0, 20000.0)
+
+
+def test_sequence_with_two_workers_is_identical():
+    # the runs shared between two forked workers give bit-equal peaks and traces
+    from dendrites import CellModel
+    from dendrites.experiments import sequence_experiment
+
+    model = CellModel("L23pyr", Ri=150, Rm=20000, EL=-70)
+    one = sequence_experiment(model, intervals=[0, 3], nmda=(True,), progress=False)
+    two = sequence_experiment(model, intervals=[0, 3], nmda=(True,), progress=False, workers=2)
+    assert one.frame.equals(two.frame)
+    for key, (t, v) in one.traces.items():
+        assert np.array_equal(v, two.traces[key][1])
+    with pytest.raises(ParameterError, match="workers"):
+        sequence_experiment(model, intervals=[0], nmda=(True,), progress=False, workers=0)

@@ -137,7 +137,7 @@ class ClusteringResult:
 
 def clustering_experiment(model, n=20, *, length=30.0, where="basal", nmda=(True, False),
                           weight=0.4, nmda_ratio=2.0, duration=60.0, seed=0, target=None,
-                          progress=True, singles="auto", **kinetics):
+                          progress=True, singles="auto", workers=1, **kinetics):
     """Observed against expected somatic peaks for k = 1..n clustered or distributed synapses.
 
     Parameters
@@ -168,7 +168,10 @@ def clustering_experiment(model, n=20, *, length=30.0, where="basal", nmda=(True
     target : str, optional
         brian2 code-generation target.
     progress : bool
-        Progress bars of the co-activation runs.
+        Progress bar of the co-activation runs.
+    workers : int
+        Worker processes sharing the runs (default 1; identical results for any
+        number; see :func:`dendrites.experiments.runner.run_batches`).
     singles : {"auto", "kernel", "direct"}
         How the single-synapse peaks are computed (auto: kernel on passive cells).
     **kinetics
@@ -188,7 +191,7 @@ def clustering_experiment(model, n=20, *, length=30.0, where="basal", nmda=(True
     """
     import pandas as pd
 
-    from .epsp_map import is_passive, progress_bar, synapse_parameters, epsp_map
+    from .epsp_map import epsp_map, is_passive, synapse_parameters
     from .runner import PatternRunner
     from .sequence import branco_dendrite
     from ..placement import place_distributed
@@ -210,25 +213,37 @@ def clustering_experiment(model, n=20, *, length=30.0, where="basal", nmda=(True
         singles = "kernel" if is_passive(model) else "direct"
     runner = PatternRunner(model, allsites, weight=weight, nmda_ratio=nmda_ratio,
                            duration=duration, target=target, **kinetics)
-    rows = []
-    jobs = [(on, arrangement) for on in nmda for arrangement in ("clustered", "distributed")]
+    jobs = [(bool(on), arrangement) for on in nmda for arrangement in ("clustered", "distributed")]
+    singles_of, patterns, flags, slots = {}, [], [], {}
     for on, arrangement in jobs:
-        offset = 0 if arrangement == "clustered" else n
-        ids = offset + np.arange(n)
+        ids = (0 if arrangement == "clustered" else n) + np.arange(n)
         if singles == "kernel":
             uniq, back = np.unique(allsites.compartment[ids], return_inverse=True)
             em = epsp_map(model, uniq, synapse="ampa+nmda" if on else "ampa",
                           weight=weight, nmda_ratio=nmda_ratio, duration=duration,
                           method="kernel", target=target, progress=False, **kinetics)
-            single = em.frame["soma_peak_mV"].to_numpy()[back]  # synapses sharing a compartment
+            singles_of[(on, arrangement)] = em.frame["soma_peak_mV"].to_numpy()[back]
+            runs = []
+        else:  # one run per synapse alone
+            runs = [([i], [0.0]) for i in ids]
+        runs += [(ids[:k], np.zeros(k)) for k in range(2, n + 1)]
+        slots[(on, arrangement)] = slice(len(patterns), len(patterns) + len(runs))
+        patterns += runs
+        flags += [on] * len(runs)
+    # every co-activation of every condition in one batch (one pool of workers)
+    peaks = runner.peaks(patterns, nmda=flags, progress=progress, desc="clustering runs",
+                         workers=workers)
+    rows = []
+    for on, arrangement in jobs:
+        out = np.asarray(peaks[slots[(on, arrangement)]])
+        if singles == "kernel":
+            single, combined = singles_of[(on, arrangement)], out
         else:
-            single = runner.peaks([([i], [0.0]) for i in ids], nmda=bool(on))
-        combos = [(ids[:k], np.zeros(k)) for k in range(2, n + 1)]
-        observed = np.r_[single[0], runner.peaks(combos, nmda=bool(on), progress=progress,
-                                                 desc=f"{arrangement} k=2..{n}")]
+            single, combined = out[:n], out[n:]
+        observed = np.r_[single[0], combined]
         expected = np.cumsum(single)
         for k in range(1, n + 1):
-            rows.append({"arrangement": arrangement, "k": k, "nmda": bool(on),
+            rows.append({"arrangement": arrangement, "k": k, "nmda": on,
                          "observed_mV": float(observed[k - 1]),
                          "expected_mV": float(expected[k - 1]),
                          "gain": float(observed[k - 1] / expected[k - 1])})

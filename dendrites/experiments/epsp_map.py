@@ -53,8 +53,14 @@ Methods
 ``"direct"`` (active cells, NMDA by default)
     brian2 simulation site by site: one synapse per site is built once, and
     each run drives one of them (spike inputs and weights are values, so the
-    compiled code is reused); a progress bar (tqdm) counts the sites.  brian2's
-    SpatialNeuron holds one cell, so independent sites cannot share a run.
+    compiled code is reused); a current synapse is one point current whose
+    per-compartment weights pick the site (passive and active cells alike).
+    Each EPSP is its run minus one run without input (brian2's cell drifts by
+    ~1e-6 mV from the computed rest).  Sites run in batches over ``workers``
+    forked processes (identical results for any number; Linux and other
+    platforms with ``fork``), with a progress bar (tqdm) over the sites.
+    brian2's SpatialNeuron holds one cell, so independent sites cannot share
+    a run.
 
 Units of plain numbers: weights nS, times ms, voltages mV, distances um.
 """

@@ -215,7 +215,8 @@ class SequenceResult:
 
 def sequence_experiment(model, sites=None, *, intervals=BRANCO_INTERVALS, nmda=(True, False),
                         weight=BRANCO_WEIGHT, nmda_ratio=BRANCO_NMDA_RATIO, duration=None,
-                        tail=SEQUENCE_TAIL, target=None, progress=True, seed=0, **kinetics):
+                        tail=SEQUENCE_TAIL, target=None, progress=True, seed=0, workers=1,
+                        **kinetics):
     """Activate synapses in order towards (IN) or away from (OUT) the soma at each interval.
 
     Parameters
@@ -245,6 +246,9 @@ def sequence_experiment(model, sites=None, *, intervals=BRANCO_INTERVALS, nmda=(
         :data:`SEQUENCE_TAIL`, 50).
     progress : bool
         Progress bar over the runs.
+    workers : int
+        Worker processes sharing the runs (default 1; identical results for any
+        number; see :func:`dendrites.experiments.runner.run_batches`).
     **kinetics
         Synapse kinetics as :func:`~dendrites.experiments.epsp_map` (``ampa_tau_rise``,
         ``nmda_tau_decay``, ``nmda_Mg``, ... in ms, mV, mM).
@@ -269,8 +273,7 @@ def sequence_experiment(model, sites=None, *, intervals=BRANCO_INTERVALS, nmda=(
     import pandas as pd
 
     from ..placement import SiteTable
-    from .epsp_map import progress_bar
-    from .runner import PatternRunner
+    from .runner import PatternRunner, run_batches
 
     intervals = np.atleast_1d(np.asarray(to_plain(intervals, "ms", "intervals", error=UnitError),
                                          dtype=float))
@@ -294,17 +297,25 @@ def sequence_experiment(model, sites=None, *, intervals=BRANCO_INTERVALS, nmda=(
                            target=target, **kinetics)
     order_in = np.argsort(-sites["distance_um"], kind="stable")   # distal first
     order_out = order_in[::-1]
-    rows, traces, done = [], {}, {}
-    jobs = [(on, d, dt) for on in nmda for d in ("IN", "OUT") for dt in intervals]
-    for on, direction, dt in progress_bar(jobs, len(jobs), progress, "sequence runs"):
-        key = (bool(on), float(dt), direction if dt > 0 else "any")
-        if key not in done:        # interval 0: IN and OUT are one pattern, run once
-            order = order_in if direction == "IN" else order_out
-            done[key] = _sequence_trace(runner, order, np.arange(n) * dt, bool(on),
-                                        None if fixed else (n - 1) * float(dt) + tail, tail)
-        t, v = done[key]
-        traces[(direction, float(dt), bool(on))] = (t, v)
-        rows.append({"direction": direction, "interval_ms": float(dt), "nmda": bool(on),
+    jobs = [(bool(on), d, float(dt)) for on in nmda for d in ("IN", "OUT") for dt in intervals]
+    keys = {}  # interval 0: IN and OUT are one pattern, run once
+    for on, direction, dt in jobs:
+        keys.setdefault((on, dt, direction if dt > 0 else "any"), direction)
+    unique = list(keys)
+
+    def run(key):
+        on, dt, _ = key
+        order = order_in if keys[key] == "IN" else order_out
+        return _sequence_trace(runner, order, np.arange(n) * dt, on,
+                               None if fixed else (n - 1) * dt + tail, tail)
+
+    done = dict(zip(unique, run_batches(run, unique, workers=workers, progress=progress,
+                                        desc="sequence runs")))
+    rows, traces = [], {}
+    for on, direction, dt in jobs:
+        t, v = done[(on, dt, direction if dt > 0 else "any")]
+        traces[(direction, dt, on)] = (t, v)
+        rows.append({"direction": direction, "interval_ms": dt, "nmda": on,
                      "soma_peak_mV": float(v.max())})
     return SequenceResult(pd.DataFrame(rows), sites, traces)
 
