@@ -562,7 +562,7 @@ class CellModel:
             A point current of :meth:`add_point_current`.
         weights : float, Quantity or array
             nA: one number for every compartment of ``where``, or an array with
-            one value per compartment of ``where`` (or per compartment of the cell).
+            one value per compartment of ``where`` (of the cell without ``where``).
         where : selection, optional
             Compartments set (default all); the others are set to 0.
         """

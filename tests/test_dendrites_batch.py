@@ -266,3 +266,17 @@ def test_bad_workers_values():
             runner.peaks([([0], [0.0])], workers=bad)
     with pytest.raises(ParameterError, match="nmda"):
         runner.peaks([([0], [0.0])], nmda=[True, False])
+
+
+def test_workers_inside_a_daemonic_process_is_refused(monkeypatch):
+    # a daemonic process (a multiprocessing.Pool or dask worker) cannot have children: the
+    # toolkit says so in its own error instead of multiprocessing's AssertionError
+    import multiprocessing
+
+    from dendrites.errors import UnsupportedError
+    from dendrites.experiments.runner import run_batches
+
+    monkeypatch.setattr(multiprocessing.current_process(), "daemon", True)
+    with pytest.raises(UnsupportedError, match="daemonic"):
+        run_batches(abs, [-1, -2, -3], workers=2)
+    assert run_batches(abs, [-1, -2, -3], workers=1) == [1, 2, 3]

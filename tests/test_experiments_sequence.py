@@ -173,3 +173,33 @@ def test_sequence_with_two_workers_is_identical():
         assert np.array_equal(v, two.traces[key][1])
     with pytest.raises(ParameterError, match="workers"):
         sequence_experiment(model, intervals=[0], nmda=(True,), progress=False, workers=0)
+
+
+def test_sequence_on_a_model_already_run_and_window_cap():
+    # a passive model that was run is copied as a passive cell (not refused); an active model
+    # that was run is refused with the reason; a window that never contains the peak raises
+    # instead of growing forever (tail 0.05 ms: the EPSP peaks ms after the last input)
+    import morphologies as M
+    from dendrites import CellModel
+    from dendrites.errors import SimulationError
+    from dendrites.experiments import sequence_experiment
+
+    def cell():
+        return CellModel(M.discretise(M.ball_and_stick(), "max_length", max_length=50),
+                         Ri=150, Rm=20000, EL=-70)
+
+    model = cell()
+    sites = np.arange(1, model.n)[-4:]  # the last four compartments of the stick
+    model.record("v", 0)
+    model.run(1.0)
+    res = sequence_experiment(model, sites, intervals=[0], nmda=(False,), progress=False)
+    assert res.frame.soma_peak_mV.iloc[0] > 0
+    with pytest.raises(SimulationError, match="still rises"):
+        sequence_experiment(model, sites, intervals=[1], nmda=(False,), tail=0.05,
+                            progress=False)
+    active = cell()
+    active.insert("hh", where="soma")
+    active.record("v", 0)
+    active.run(1.0)
+    with pytest.raises(SimulationError, match="already built or run"):
+        sequence_experiment(active, sites, intervals=[0], nmda=(False,), progress=False)

@@ -80,7 +80,7 @@ from ..synapses import KINDS
 
 __all__ = ["epsp_map", "EpspMap", "somatic_transfer_kernels", "local_kernels",
            "synaptic_waveform", "direct_epsp", "trace_metrics", "SYNAPSES", "MAP_COLUMNS",
-           "synapse_parameters", "is_passive", "progress_bar", "codegen_target"]
+           "synapse_parameters", "is_passive", "experiment_copy", "progress_bar", "codegen_target"]
 
 #: Synapse types of the EPSP map.
 SYNAPSES = ("current", "ampa", "ampa+nmda")
@@ -219,6 +219,30 @@ def _passive_copy(model, *, name):
     new = CellModel(model.discretisation, Ri=model.Ri, Cm=model.get("Cm"), gL=model.get("gL"),
                     EL=model.get("EL"), dt=model.dt, name=name)
     return new
+
+
+def experiment_copy(model, *, name):
+    """The unbuilt cell an experiment adds its synapses to, ``model`` left as it is.
+
+    A passive model (built or not) gives a new passive CellModel of the same
+    discretisation and membrane; an active one its :meth:`~dendrites.CellModel.copy`
+    (it must be unbuilt), with the resting state computed once on ``model`` and
+    shared.
+
+    Raises
+    ------
+    SimulationError
+        An active model that was already built or run.
+    """
+    if is_passive(model):
+        return _passive_copy(model, name=name)
+    if getattr(model, "_built", None) is not None:
+        raise SimulationError(
+            f"the active model {model.name!r} was already built or run; the experiments add "
+            "their own synapses to a copy, which needs the unbuilt model: describe a new "
+            "CellModel (or call copy() before running this one) and pass that.")
+    model.resting_state()  # cached on the model: its copies (and later calls) reuse it
+    return model.copy(name=name)
 
 
 # --------------------------------------------------------------------------- kernels
@@ -528,11 +552,7 @@ def direct_epsp(model, rows, synapse="ampa", *, weight=None, nmda_ratio=1.0, dur
     dt = model.dt
     n_t = int(round(duration / dt))
     t = np.arange(n_t) * dt
-    if is_passive(model):
-        cell = _passive_copy(model, name="epsp_direct")
-    else:
-        model.resting_state()  # cached on the model: its copies (and later calls) reuse it
-        cell = model.copy(name="epsp_direct")
+    cell = experiment_copy(model, name="epsp_direct")
     if synapse == "current":
         wave = synaptic_waveform(t - lag * dt, ampa["tau_rise"], ampa["tau_decay"])
         group = cell.add_point_current("epsp_site", wave)

@@ -34,8 +34,8 @@ import numpy as np
 
 from stimuli.arguments import check_count, to_plain
 
-from ..errors import ParameterError, UnitError, UnsupportedError
-from .epsp_map import progress_bar, synapse_parameters
+from ..errors import ParameterError, SimulationError, UnitError, UnsupportedError
+from .epsp_map import experiment_copy, progress_bar, synapse_parameters
 
 __all__ = ["PatternRunner", "run_batches", "check_workers"]
 
@@ -90,6 +90,7 @@ def run_batches(job, items, *, workers=1, progress=False, desc="runs", chunks_pe
     """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
 
     workers = check_workers(workers)
     items = list(items)
@@ -100,6 +101,11 @@ def run_batches(job, items, *, workers=1, progress=False, desc="runs", chunks_pe
         raise UnsupportedError(
             f"workers={workers} needs the 'fork' start method of multiprocessing, which this "
             "platform lacks (the built brian2 model cannot be pickled for 'spawn'); use workers=1.")
+    if workers > 1 and len(items) > 1 and multiprocessing.current_process().daemon:
+        raise UnsupportedError(
+            f"workers={workers} cannot start worker processes from inside a daemonic process "
+            f"({multiprocessing.current_process().name}, e.g. a multiprocessing.Pool or dask "
+            "worker); use workers=1 there.")
     if workers == 1 or len(items) == 1:
         for k, item in enumerate(progress_bar(items, len(items), progress, desc)):
             results[k] = job(item)
@@ -123,7 +129,13 @@ def run_batches(job, items, *, workers=1, progress=False, desc="runs", chunks_pe
                 bar = tqdm(total=len(items), initial=1, desc=desc, leave=False)
             for future in as_completed(futures):
                 chunk = futures[future]
-                for k, result in zip(chunk, future.result()):
+                try:
+                    chunk_results = future.result()
+                except BrokenProcessPool as err:
+                    raise SimulationError(
+                        f"a worker process died while running {desc} ({err}); run with "
+                        "workers=1 to see the error in this process.") from None
+                for k, result in zip(chunk, chunk_results):
                     results[k] = result
                 if bar is not None:
                     bar.update(len(chunk))
@@ -164,8 +176,7 @@ class PatternRunner:
         self.ampa, self.nmda = synapse_parameters("ampa+nmda", weight, nmda_ratio, kinetics)
         self.duration = float(to_plain(duration, "ms", "duration", error=UnitError))
         self.target = target
-        model.resting_state()  # cached on the model: its copies (and later runners) reuse it
-        self.cell = model.copy()
+        self.cell = experiment_copy(model, name="pattern_cell")
         a, n = self.ampa, self.nmda
         self.groups = self.cell.add_synapses(
             "ampa+nmda", sites, name="pattern", weight=a["weight"], nmda_ratio=nmda_ratio,

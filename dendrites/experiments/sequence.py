@@ -59,11 +59,13 @@ import numpy as np
 
 from stimuli.arguments import to_plain
 
-from ..errors import ParameterError, PlacementError, UnitError
+from ..errors import ParameterError, PlacementError, SimulationError, UnitError
 
 __all__ = ["sequence_experiment", "SequenceResult", "branco_dendrite", "rall_sequence",
            "BRANCO_INTERVALS", "BRANCO_WEIGHT", "BRANCO_NMDA_RATIO", "SEQUENCE_TAIL"]
 
+#: Largest number of times a run's window grows by ``tail`` looking for the somatic peak.
+MAX_WINDOW_GROWTHS = 10
 #: Intervals (ms) of the Branco protocol.
 BRANCO_INTERVALS = tuple(float(x) for x in range(9))
 #: AMPA peak conductance per synapse (nS) of the Branco protocol.
@@ -324,12 +326,17 @@ def _sequence_trace(runner, order, times, nmda, window, tail):
     """Somatic trace of one pattern; a ``window`` (ms) grown until the peak is inside it."""
     if window is None:
         return runner.trace(order, times, nmda=nmda)
-    while True:
+    for _ in range(MAX_WINDOW_GROWTHS + 1):
         runner.duration = window
         t, v = runner.trace(order, times, nmda=nmda)
         if t[int(np.argmax(v))] <= t[-1] - tail / 5:
             return t, v
         window += tail
+    raise SimulationError(
+        f"the somatic voltage still rises at the end of a {window - tail:g} ms window after "
+        f"{MAX_WINDOW_GROWTHS} extensions by tail={tail:g} ms (no EPSP peak: an active cell "
+        "firing, or an input that never ends?); pass a fixed duration= to report the maximum "
+        "within it.")
 
 
 def rall_sequence(direction="IN", *, g_ratio=1.0, n_compartments=10, compartment_length=0.2,

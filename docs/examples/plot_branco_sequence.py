@@ -11,7 +11,7 @@ the interval in both directions (the paper's figure), and Rall's (1964)
 ten-compartment result beside it.
 
 IN equals OUT at 0 ms and exceeds it at every longer interval; with NMDA the
-difference is several times the AMPA-alone one (about 0.1 mV at 1 ms to 0.7 mV
+difference is 1.7 to 11 times the AMPA-alone one (about 0.1 mV at 1 ms to 0.7 mV
 at 7 ms, against under 0.1 mV), but the IN/OUT ratio stays small in this
 passive model (at most about 1.08 with NMDA, 1.07 with AMPA alone): the paper's
 larger ratios are not reproduced (see :mod:`dendrites.experiments.sequence`).
