@@ -297,11 +297,12 @@ def _run_steps(NTWK, n_new, INTERMEDIATE_INSTRUCTIONS, verbose, progress, report
         device.set_random_state(NTWK.random_state)
     bar = _Progress(n_new * dt * 1e-3, show=bool(progress) and not standalone)
     timer = None
+    cache_before = compiled_extensions() if verbose and not standalone else None
     if verbose and not standalone:
-        # said only when code preparation takes long, i.e. when brian2 really compiles
+        # said only when code preparation takes long (a compilation, or a loaded machine)
         timer = threading.Timer(2.0, lambda: print(
-            "[network] compiling brian2's code (first run of this structure; later runs reuse it)...",
-            flush=True))
+            "[network] preparing brian2's code (the first run of a structure compiles it; later "
+            "runs reuse it)...", flush=True))
         timer.daemon = True
         bar.on_first_call = timer.cancel
         timer.start()
@@ -342,6 +343,8 @@ def _run_steps(NTWK, n_new, INTERMEDIATE_INSTRUCTIONS, verbose, progress, report
     else:
         timing["compile"] = bar.compile
         timing["loop"] = loop
+        if cache_before is not None:
+            timing["compiled"] = len(compiled_extensions(cache_before))
         NTWK.random_state = device.get_random_state()
     timing["run"] = time.perf_counter() - t0
     return timing
@@ -483,8 +486,32 @@ def run_on(NTWK, duration, verbose=False, INTERMEDIATE_INSTRUCTIONS=(), progress
     return NTWK.brian_network
 
 
+def compiled_extensions(before=None):
+    """Names of brian2's Cython extensions in its on-disk cache; with ``before``: those compiled since.
+
+    With ``before`` (an earlier listing), the new files whose module is loaded in
+    this process: what this process compiled (another process sharing the cache,
+    e.g. a parallel test worker, may add files of its own at the same time).
+    """
+    from pathlib import Path
+
+    try:
+        from brian2.codegen.runtime.cython_rt.extension_manager import get_cython_cache_dir
+
+        folder = Path(get_cython_cache_dir())
+        names = {p.name for p in folder.glob("*.so")} if folder.exists() else set()
+    except (ImportError, OSError):
+        names = set()
+    if before is None:
+        return names
+    return sorted(n for n in names - set(before) if n.split(".")[0] in sys.modules)
+
+
 def _summary(NTWK, timing, n):
     b2 = brian2()
+    if timing.get("compiled"):
+        print(f"[network] compiled {timing['compiled']} brian2 code objects (first run of this "
+              "structure; later runs reuse them)")
     target = NTWK.code_target
     if target == "runtime":
         target = f"runtime: {b2.prefs.codegen.target}"

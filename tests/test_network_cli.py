@@ -27,7 +27,7 @@ def test_non_integer_tstop_runs_and_warm_runs_do_not_announce_compilation(tmp_pa
     data = load_dict_from_hdf5(tmp_path / "1" / "RS-FS_data.h5")
     np.testing.assert_allclose(data["t_array"], [0.0, 0.1, 0.2])
     assert data["VMS_Exc"].shape == (4, 3)
-    assert "compiling" not in out and "code preparation" in out and "loop" in out
+    assert "compiled" not in out and "code preparation" in out and "loop" in out
 
 
 def _nnd(*args, env=None):
