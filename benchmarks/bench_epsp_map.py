@@ -83,7 +83,7 @@ def main():
     kernel = em.frame.soma_peak_mV.to_numpy()[rows]
     local = em.frame.local_peak_mV.to_numpy()[rows]
     print(f"{'method':44s} {'per site (ms)':>14s} {'whole map (s)':>14s}")
-    print(f"{'toolkit kernel map (reciprocity, 1 run)':44s} {1e3 * t_map / n:14.3f} "
+    print(f"{'toolkit kernel map (reciprocity, resolvent)':44s} {1e3 * t_map / n:14.3f} "
           f"{t_map:14.2f}")
     print(f"{'toolkit direct, site by site (extrapolated)':44s} {1e3 * t_direct:14.1f} "
           f"{t_direct * n:14.1f}")
@@ -112,8 +112,10 @@ def main():
             t0 = time.perf_counter()
             res = sequence_experiment(l23, progress=False, workers=workers)
             t_b = time.perf_counter() - t0
+            shared = int(((res.frame.interval_ms == 0) & (res.frame.direction == "OUT")).sum())
             print(f"Branco sweep (2 x 9 intervals x NMDA on/off = {len(res.frame)} rows, "
-                  f"{len(res.frame) - 2} runs, L23pyr {l23.n} compartments), workers={workers}: "
+                  f"{len(res.frame) - shared} runs, L23pyr {l23.n} compartments), "
+                  f"workers={workers}: "
                   f"{t_b:.1f} s warm (target < 60 s)")
         r = res.ratio()
         print("IN/OUT with NMDA: " + ", ".join(f"{x.interval_ms:g} ms {x.ratio:.3f}"

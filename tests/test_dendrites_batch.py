@@ -17,6 +17,7 @@ from dendrites.experiments.epsp_map import synaptic_waveform
 from dendrites.experiments.runner import PatternRunner
 from dendrites.passive import axial_conductance_matrix
 from dendrites.synapses import KINDS
+from brian_code import generated_code
 
 
 def _ybranch(thin=1.0, hh=None):
@@ -26,15 +27,6 @@ def _ybranch(thin=1.0, hh=None):
     if hh is not None:
         model.insert("hh", where=hh)
     return model
-
-
-def _codes(net):
-    objs, stack = [], list(net.objects)
-    while stack:
-        obj = stack.pop()
-        objs.append(obj)
-        stack.extend(getattr(obj, "_contained_objects", []))
-    return sorted(str(co.code) for obj in objs for co in getattr(obj, "_code_objects", []))
 
 
 # ----------------------------------------------------------------------------- copy
@@ -83,7 +75,7 @@ def test_point_current_site_is_a_value_reciprocal_and_linear():
     base = run(0.0)
     from_soma = run(np.eye(model.n)[0]) - base
     net = model.build()
-    objects, code = {id(o) for o in net.objects}, _codes(net)
+    objects, code = {id(o) for o in net.objects}, generated_code(net)
     for j in (7, 15, 30):
         to_soma = run(1.0 * (np.arange(model.n) == j)) - base
         model.set_point_current("probe", 2.0, where=[j])  # the others are set to 0
@@ -91,7 +83,7 @@ def test_point_current_site_is_a_value_reciprocal_and_linear():
         assert np.max(np.abs(to_soma[0] - from_soma[j])) < 1e-9   # mV, peaks ~0.5-2 mV
         assert np.max(np.abs(double - 2 * to_soma)) < 1e-9
         assert to_soma[0].max() > 0.1
-    assert {id(o) for o in model.build().objects} == objects and _codes(net) == code
+    assert {id(o) for o in model.build().objects} == objects and generated_code(net) == code
     assert model.point_currents["probe"][30] == 2.0 and model.point_currents["probe"].sum() == 2.0
 
 
@@ -105,11 +97,11 @@ def test_point_current_on_active_cell_moves_without_recompiling():
     model.set_point_current("syn", 0.01, where=[25])
     v1 = model.run(5, target="numpy").trace("v")[1]
     net = model.build()
-    objects, code = {id(o) for o in net.objects}, _codes(net)
+    objects, code = {id(o) for o in net.objects}, generated_code(net)
     model.set_point_current("syn", 0.01, where=[0])
     v2 = model.run(5, target="numpy").trace("v")[1]
     assert model.build() is net and {id(o) for o in net.objects} == objects
-    assert _codes(net) == code and len(code) == 3  # monitor, state update, v solver
+    assert generated_code(net) == code and len(code) == 3  # monitor, state update, v solver
     assert np.all(np.isfinite(v2)) and np.max(np.abs(v1[0] - v2[0])) > 1e-3
 
 
@@ -139,7 +131,7 @@ def test_direct_current_epsp_on_passive_cell_equals_the_reciprocity_kernel():
     model = _ybranch(thin=0.5)
     sites = np.array([0, 9, 20, 30])
     n_t = 800
-    t, local, soma = direct_epsp(model, sites, "current", weight=1.0, duration=n_t * 0.025,
+    t, _, soma = direct_epsp(model, sites, "current", weight=1.0, duration=n_t * 0.025,
                                  target="numpy", progress=False)
     ref = _ybranch(thin=0.5)
     pulse = np.zeros(n_t)

@@ -8,6 +8,7 @@ from dendrites import CellModel, place
 from dendrites.errors import (DendriteKeyError, ParameterError, RegionError, SimulationError,
                               UnitError, UnsupportedError, MechanismKeyError)
 from stimuli.spikes import SpikeTrains
+from brian_code import generated_code
 
 
 def _stick(length=300, diameter=1, max_length=10, **kw):
@@ -104,15 +105,6 @@ def test_tsodyks_markram_depression():
     assert jump2 / jump1 == pytest.approx(1 - 0.4 * np.exp(-20 / 100), rel=1e-6)
 
 
-def _code(model):
-    objs, stack = [], list(model._built["network"].objects)
-    while stack:
-        obj = stack.pop()
-        objs.append(obj)
-        stack.extend(getattr(obj, "_contained_objects", []))
-    return sorted(str(co.code) for obj in objs for co in getattr(obj, "_code_objects", []))
-
-
 def test_rerun_with_new_values_reuses_the_code():
     # new weights, kinetics, gL, reversal, spikes: the generated code is identical (so brian2's
     # compiled-code cache is hit: values are variables, never literals in the code)
@@ -122,13 +114,13 @@ def test_rerun_with_new_values_reuses_the_code():
     model.record("v", 0)
     model.set_input("n", SpikeTrains([0, 1, 2], [1.0, 2.0, 3.0], 3, 0, 20))
     v1 = model.run(10, target="numpy").soma_v()
-    code1 = _code(model)
+    code1 = generated_code(model._built["network"])
     model.set_synapses("n", weight=2.0, tau_decay=30.0, E=-5.0, Mg=2.0)
     model.set("gL", 1e-4, where="dendrite")
     model.set("Ri", 200)
     model.set_input("n", SpikeTrains([0], [1.0], 3, 0, 20))
     v2 = model.run(10, target="numpy").soma_v()
-    assert _code(model) == code1
+    assert generated_code(model._built["network"]) == code1
     assert len(code1) > 5
     assert not np.allclose(v1, v2)
     # and the values were used: Ri changed the input resistance the solver sees

@@ -9,6 +9,7 @@ import morphologies as M
 from dendrites import CellModel
 from dendrites.errors import ParameterError, RegionError, UnitError, UnsupportedError
 from dendrites.experiments import direct_epsp, epsp_map
+from brian_code import generated_code
 
 
 def _ybranch(thin=0.5, **kw):
@@ -122,15 +123,6 @@ def test_direct_nmda_map_view_scatter_and_hdf5(tmp_path):
     assert np.allclose(data["table"]["soma_peak_mV"], em.frame.soma_peak_mV)
 
 
-def _codes(net):
-    objs, stack = [], list(net.objects)
-    while stack:
-        obj = stack.pop()
-        objs.append(obj)
-        stack.extend(getattr(obj, "_contained_objects", []))
-    return sorted(str(co.code) for obj in objs for co in getattr(obj, "_code_objects", []))
-
-
 def test_site_changes_are_values_only_no_rebuild():
     # the runner behind direct simulation, sequences and clustering: new sites (spike inputs)
     # and NMDA on/off (weights) between runs keep the same brian2 objects and identical code
@@ -140,11 +132,11 @@ def test_site_changes_are_values_only_no_rebuild():
                            target="numpy")
     p1 = runner.peak([0], [0.0], nmda=True)
     net = runner.cell.build()
-    objects, code = {id(o) for o in net.objects}, _codes(net)
+    objects, code = {id(o) for o in net.objects}, generated_code(net)
     p2 = runner.peak([2], [1.0], nmda=False)
     p3 = runner.peak([0], [0.0], nmda=True)
     assert runner.cell.build() is net and {id(o) for o in net.objects} == objects
-    assert _codes(net) == code and len(code) > 3
+    assert generated_code(net) == code and len(code) > 3
     assert p1 == pytest.approx(p3, rel=1e-12) and p2 != pytest.approx(p1, rel=1e-3)
 
 

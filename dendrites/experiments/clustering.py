@@ -197,7 +197,7 @@ def clustering_experiment(model, n=20, *, length=30.0, where="basal", nmda=(True
     from ..placement import place_distributed
 
     n = check_count(n, "n", minimum=1, error=ParameterError)
-    ampa, _ = synapse_parameters("ampa+nmda", weight, nmda_ratio, kinetics)
+    synapse_parameters("ampa+nmda", weight, nmda_ratio, kinetics)  # checks them, before any run
     length = float(to_plain(length, "um", "length", error=UnitError))
     rng_seed = int(seed)
     clustered = branco_dendrite(model, n, length, where=where, seed=rng_seed)

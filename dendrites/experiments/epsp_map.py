@@ -285,8 +285,10 @@ class _DampedSpectra:
         n_f = len(z)
         self.local = np.empty((len(rows), n_f), complex)
         self.soma = np.empty((len(rows), n_f), complex)
-        block = max(1, int(2e7 // (3 * resolvent.vertices)))  # ~1 GB of complex work arrays
-        for first in range(0, n_f, block):  # frequency blocks bound the memory
+        # frequency blocks: the resolvent's four complex work arrays of vertices x block
+        # hold 2e7 numbers (about 320 MB), whatever the cell's size
+        block = max(1, int(2e7 // (4 * resolvent.vertices)))
+        for first in range(0, n_f, block):
             zb = z[first:first + block]
             d, c = resolvent((1.0 - 1.0 / zb) / dt, rows)
             scale = 1e-6 / zb  # T = R / z; ohm -> mV/nA
@@ -461,7 +463,7 @@ def _kernel_responses(model, rows, synapse, ampa, nmda, duration, *, correct, la
         # of driving force (bounded by the driving force, unlike the linear response itself)
         g_rest = g_a + (g_n * _mg_block(rest[:, None], nmda["Mg"]) if synapse == "ampa+nmda"
                         else 0.0)
-        gain = spectra.respond(spectra.local, np.broadcast_to(g_rest, u.shape) * 1e-3)
+        gain = spectra.respond(spectra.local, g_rest * 1e-3)  # AMPA alone: one waveform, one FFT
         u = drive_a * gain / (1.0 + np.maximum(gain, 0.0))
         u = _anderson(lambda x: spectra.respond(spectra.local, current_of(x)), u,
                       tolerance=tolerance, max_iterations=max_iterations)

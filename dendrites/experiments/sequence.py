@@ -300,9 +300,12 @@ def sequence_experiment(model, sites=None, *, intervals=BRANCO_INTERVALS, nmda=(
     order_in = np.argsort(-sites["distance_um"], kind="stable")   # distal first
     order_out = order_in[::-1]
     jobs = [(bool(on), d, float(dt)) for on in nmda for d in ("IN", "OUT") for dt in intervals]
-    keys = {}  # interval 0: IN and OUT are one pattern, run once
+    def key_of(on, direction, dt):  # interval 0: IN and OUT are one pattern, run once
+        return (on, dt, direction if dt > 0 else "any")
+
+    keys = {}
     for on, direction, dt in jobs:
-        keys.setdefault((on, dt, direction if dt > 0 else "any"), direction)
+        keys.setdefault(key_of(on, direction, dt), direction)
     unique = list(keys)
 
     def run(key):
@@ -315,7 +318,7 @@ def sequence_experiment(model, sites=None, *, intervals=BRANCO_INTERVALS, nmda=(
                                         desc="sequence runs")))
     rows, traces = [], {}
     for on, direction, dt in jobs:
-        t, v = done[(on, dt, direction if dt > 0 else "any")]
+        t, v = done[key_of(on, direction, dt)]
         traces[(direction, dt, on)] = (t, v)
         rows.append({"direction": direction, "interval_ms": dt, "nmda": on,
                      "soma_peak_mV": float(v.max())})
